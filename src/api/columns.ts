@@ -1,0 +1,129 @@
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { idSchema, columnNameSchema as nameSchema, wipLimitSchema } from "../domain/commands";
+import { CATEGORIES, WIP_MODES } from "../domain/model";
+import { openBoard, runCommand } from "./boardAccess";
+import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { boardParams, columnParams, columnSchema } from "./schemas";
+
+// A board's columns. Each change answers with every column in order, since adding,
+// moving or removing one changes what a client shows for all of them.
+
+export const columnRoutes = newRouter();
+
+const columnsAnswer = z.object({ columns: z.array(columnSchema), seq: z.number().int() }).meta({ id: "Columns" });
+
+columnRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/columns",
+    tags: ["Columns"],
+    summary: "The board's columns, left to right",
+    request: { params: boardParams },
+    responses: { 200: jsonContent(columnsAnswer, "Columns in order"), ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    return c.json(await room.columns(), 200);
+  },
+);
+
+columnRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/boards/{boardId}/columns",
+    tags: ["Columns"],
+    summary: "Add a column",
+    request: {
+      params: boardParams,
+      body: jsonBody(
+        z
+          .strictObject({
+            name: nameSchema,
+            category: z.enum(CATEGORIES),
+            wipLimit: wipLimitSchema.nullable().optional(),
+            wipMode: z.enum(WIP_MODES).optional(),
+            afterColumnId: idSchema.nullable().optional().meta({ description: "null: first; absent: last." }),
+          })
+          .meta({ id: "NewColumn" }),
+      ),
+    },
+    responses: { 201: jsonContent(columnsAnswer, "Every column, in order"), ...errorResponses(400, 401, 404, 422) },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    await runCommand(c, room, { type: "addColumn", ...c.req.valid("json") });
+    return c.json(await room.columns(), 201);
+  },
+);
+
+columnRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/boards/{boardId}/columns/{columnId}",
+    tags: ["Columns"],
+    summary: "Rename a column, change its category or its WIP limit",
+    request: {
+      params: columnParams,
+      body: jsonBody(
+        z
+          .strictObject({
+            name: nameSchema.optional(),
+            category: z.enum(CATEGORIES).optional(),
+            wipLimit: wipLimitSchema.nullable().optional(),
+            wipMode: z.enum(WIP_MODES).optional(),
+          })
+          .meta({ id: "ChangeColumn" }),
+      ),
+    },
+    responses: { 200: jsonContent(columnsAnswer, "Every column, in order"), ...errorResponses(400, 401, 404, 422) },
+  }),
+  async (c) => {
+    const { boardId, columnId } = c.req.valid("param");
+    const { room } = await openBoard(c, boardId);
+    await runCommand(c, room, { type: "updateColumn", columnId, ...c.req.valid("json") });
+    return c.json(await room.columns(), 200);
+  },
+);
+
+columnRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/boards/{boardId}/columns/{columnId}/move",
+    tags: ["Columns"],
+    summary: "Reorder a column",
+    request: {
+      params: columnParams,
+      body: jsonBody(
+        z
+          .strictObject({ afterColumnId: idSchema.nullable().meta({ description: "null puts it first." }) })
+          .meta({ id: "MoveColumn" }),
+      ),
+    },
+    responses: { 200: jsonContent(columnsAnswer, "Every column, in order"), ...errorResponses(400, 401, 404, 422) },
+  }),
+  async (c) => {
+    const { boardId, columnId } = c.req.valid("param");
+    const { room } = await openBoard(c, boardId);
+    await runCommand(c, room, { type: "moveColumn", columnId, afterColumnId: c.req.valid("json").afterColumnId });
+    return c.json(await room.columns(), 200);
+  },
+);
+
+columnRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/boards/{boardId}/columns/{columnId}",
+    tags: ["Columns"],
+    summary: "Remove a column; a column holding tasks needs a target column that receives them",
+    request: { params: columnParams, query: z.strictObject({ targetColumnId: idSchema.optional() }) },
+    responses: { 200: jsonContent(columnsAnswer, "The remaining columns"), ...errorResponses(400, 401, 404, 422) },
+  }),
+  async (c) => {
+    const { boardId, columnId } = c.req.valid("param");
+    const { room } = await openBoard(c, boardId);
+    const { targetColumnId } = c.req.valid("query");
+    await runCommand(c, room, { type: "removeColumn", columnId, ...(targetColumnId ? { targetColumnId } : {}) });
+    return c.json(await room.columns(), 200);
+  },
+);

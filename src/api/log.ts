@@ -1,0 +1,150 @@
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { commandEnvelopeSchema } from "../domain/commands";
+import { openBoard, settle } from "./boardAccess";
+import { ApiError } from "./errors";
+import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { boardParams, eventSchema, snapshotSchema } from "./schemas";
+
+// The board as a log: its current state, its events, its past, and the generic
+// command endpoint that offline clients and programs replay through.
+
+export const logRoutes = newRouter();
+
+const MAX_PAGE = 1000;
+
+logRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/snapshot",
+    tags: ["Log"],
+    summary: "The whole board with its seq, for a first load",
+    description: 'Answers 304 to `If-None-Match: "<seq>"` when nothing happened since.',
+    request: { params: boardParams },
+    responses: {
+      200: jsonContent(snapshotSchema, 'The board; ETag: "<seq>"'),
+      304: { description: "Unchanged since the seq in If-None-Match" },
+      ...errorResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const snapshot = await room.snapshot();
+    if (!snapshot?.board)
+      throw new ApiError(404, "board_not_found", "This board does not exist, or you do not have access to it.");
+    const etag = `"${snapshot.seq}"`;
+    c.header("ETag", etag);
+    c.header("Cache-Control", "private, no-cache");
+    if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
+    return c.json({ ...snapshot, board: snapshot.board }, 200);
+  },
+);
+
+logRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/events",
+    tags: ["Log"],
+    summary: "The board's event log, paged by seq",
+    request: {
+      params: boardParams,
+      query: z.strictObject({
+        after: z.coerce
+          .number({ error: "after must be a whole number (the last seq you have)." })
+          .int()
+          .min(0, "after cannot be negative; use 0 for the start of the log.")
+          .default(0),
+        limit: z.coerce
+          .number({ error: "limit must be a whole number." })
+          .int()
+          .min(1)
+          .max(MAX_PAGE, `limit is at most ${MAX_PAGE}; page with nextAfter.`)
+          .default(100),
+      }),
+    },
+    responses: {
+      200: jsonContent(
+        z.object({
+          events: z.array(eventSchema),
+          nextAfter: z
+            .number()
+            .int()
+            .nullable()
+            .meta({ description: "Pass as `after` for the next page; null at the end." }),
+          seq: z.number().int(),
+        }),
+        "Events after `after`, oldest first",
+      ),
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const { after, limit } = c.req.valid("query");
+    const { events, seq } = await room.events(after, limit);
+    const last = events.at(-1)?.seq ?? after;
+    return c.json({ events, nextAfter: last < seq ? last : null, seq }, 200);
+  },
+);
+
+logRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/state",
+    tags: ["Log"],
+    summary: "Time travel: the board as it was right after event `at`",
+    request: {
+      params: boardParams,
+      query: z.strictObject({
+        at: z.coerce
+          .number({ error: "at must be a whole number (a seq of this board)." })
+          .int()
+          .min(1, "at starts from 1, the board's first event."),
+      }),
+    },
+    responses: { 200: jsonContent(snapshotSchema, "The replayed board"), ...errorResponses(400, 401, 404, 422) },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const { at } = c.req.valid("query");
+    const { seq } = await room.events(0, 0);
+    if (at > seq) {
+      throw new ApiError(
+        422,
+        "seq_out_of_range",
+        `This board's log ends at seq ${seq}; ask for a seq from 1 to ${seq}.`,
+        {
+          seq,
+        },
+      );
+    }
+    const snapshot = await room.stateAt(at);
+    if (!snapshot.board) throw new Error("replayed log has no board");
+    return c.json({ ...snapshot, board: snapshot.board }, 200);
+  },
+);
+
+logRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/boards/{boardId}/commands",
+    tags: ["Log"],
+    summary: "Run any board command; the endpoint offline clients replay their queue through",
+    description:
+      "`opId` makes the command idempotent: the same opId returns the first result and appends nothing. `baseSeq` is the last seq you had applied; a field someone else changed after it answers 409 with the current values.",
+    request: { params: boardParams, body: jsonBody(commandEnvelopeSchema) },
+    responses: {
+      200: jsonContent(
+        z.object({ seq: z.number().int(), events: z.array(eventSchema) }),
+        "Applied (or nothing to change: no events)",
+      ),
+      ...errorResponses(400, 401, 404, 409, 413, 422),
+    },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const { result } = await room.command(c.req.valid("json"), c.var.actor.id);
+    const settled = settle(result);
+    return c.json({ seq: settled.seq, events: settled.status === "applied" ? [settled.event] : [] }, 200);
+  },
+);

@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { idSchema, taskKeySchema } from "../domain/commands";
+import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "../domain/model";
+
+// Shapes of what the API returns, for the OpenAPI document. Requests are validated
+// with the domain's own command schemas.
+
+export const boardSchema = z
+  .object({
+    id: z.string().meta({ example: "brd_8f2c1a9e4b7d" }),
+    name: z.string().meta({ example: "Website" }),
+    key: z.string().meta({ example: "WEB" }),
+    mode: z.enum(BOARD_MODES),
+    createdAt: z.string(),
+    createdBy: z.string(),
+  })
+  .meta({ id: "Board" });
+
+export const columnSchema = z
+  .object({
+    id: z.string().meta({ example: "in_progress" }),
+    name: z.string().meta({ example: "In Progress" }),
+    category: z.enum(CATEGORIES),
+    wipLimit: z.number().int().nullable(),
+    wipMode: z.enum(WIP_MODES),
+    rank: z.string(),
+  })
+  .meta({ id: "Column" });
+
+export const taskSchema = z
+  .object({
+    key: z.string().meta({ example: "WEB-42" }),
+    number: z.number().int(),
+    title: z.string(),
+    description: z.string().meta({ description: "Markdown" }),
+    type: z.enum(TASK_TYPES),
+    parentKey: z.string().nullable(),
+    columnId: z.string(),
+    rank: z.string().meta({ description: "Fractional index: tasks in a column sort by it ascending." }),
+    assigneeId: z.string().nullable(),
+    reporterId: z.string(),
+    priority: z.enum(PRIORITIES),
+    labels: z.array(z.string()),
+    storyPoints: z.number().nullable(),
+    dueDate: z.string().nullable(),
+    watchers: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    resolvedAt: z.string().nullable().meta({ description: "Set while the task is in a done-category column." }),
+    archivedAt: z.string().nullable(),
+  })
+  .meta({ id: "Task" });
+
+export const commentSchema = z
+  .object({
+    id: z.string(),
+    taskKey: z.string(),
+    authorId: z.string(),
+    body: z.string(),
+    createdAt: z.string(),
+    editedAt: z.string().nullable(),
+  })
+  .meta({ id: "Comment" });
+
+export const memberSchema = z
+  .object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) })
+  .meta({ id: "Member" });
+
+export const eventSchema = z
+  .object({
+    seq: z.number().int(),
+    opId: z.string(),
+    actor: z.string(),
+    at: z.string(),
+    type: z.string().meta({ example: "task.moved" }),
+    v: z.number().int().meta({ description: "Schema version of this event type's payload." }),
+    payload: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "Event" });
+
+const stampSchema = z.object({ seq: z.number().int(), actor: z.string(), at: z.string() });
+
+export const snapshotSchema = z
+  .object({
+    seq: z.number().int(),
+    board: boardSchema.extend({ deletedAt: z.string().nullable() }),
+    columns: z.array(columnSchema),
+    tasks: z.array(
+      taskSchema.extend({
+        stamps: z.record(z.string(), stampSchema).meta({ description: "Who last changed each field, at which seq." }),
+      }),
+    ),
+    members: z.array(memberSchema),
+    labels: z.array(z.string()),
+    sprints: z.array(z.never()),
+  })
+  .meta({ id: "Snapshot" });
+
+export const conflictSchema = z
+  .object({
+    field: z.string(),
+    yours: z.unknown(),
+    current: z.unknown(),
+    changedBy: z.string(),
+    changedAt: z.string(),
+    seq: z.number().int(),
+  })
+  .meta({ id: "FieldConflict" });
+
+export const historyEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actor: z.string(),
+    opId: z.string(),
+    type: z.string(),
+    rejected: z.boolean().meta({ description: "An attempt the board refused; it appended no event." }),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    reason: z.object({ code: z.string(), message: z.string(), conflicts: z.array(z.unknown()).optional() }).optional(),
+  })
+  .meta({ id: "HistoryEntry" });
+
+export const boardParams = z.object({
+  boardId: idSchema.meta({ param: { name: "boardId", in: "path" }, example: "brd_8f2c1a9e4b7d" }),
+});
+export const taskParams = boardParams.extend({
+  key: taskKeySchema.meta({ param: { name: "key", in: "path" }, example: "WEB-42" }),
+});
+export const columnParams = boardParams.extend({
+  columnId: idSchema.meta({ param: { name: "columnId", in: "path" }, example: "in_progress" }),
+});
+export const commentParams = taskParams.extend({
+  commentId: idSchema.meta({ param: { name: "commentId", in: "path" } }),
+});
+
+export const writeHeaders = z.object({
+  "if-match": z.string().optional().meta({
+    description: 'The board seq your copy is based on, e.g. "42". Fields changed by others since then conflict (409).',
+  }),
+  "idempotency-key": z.string().min(8).max(100).optional().meta({
+    description: "Send a retried request with the same key: it returns the first result and changes nothing twice.",
+  }),
+});

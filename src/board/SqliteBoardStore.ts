@@ -1,0 +1,345 @@
+import type { BoardEvent, StoredEvent } from "../domain/events";
+import { upcast } from "../domain/events";
+import type { Touched } from "../domain/evolve";
+import { type BoardState, type Comment, emptyState, type Task } from "../domain/model";
+import type { Attempt, BoardStore, CommandResult } from "./engine";
+
+// The board's SQLite storage inside its Durable Object: the append-only event log,
+// the commands that appended nothing, and the materialized board, which is written
+// row by row from the folded state in the same transaction as the event.
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = [
+  // seq is the rowid (INTEGER PRIMARY KEY): AUTOINCREMENT would write sqlite_sequence
+  // on every append, and seqs are never reused because events are never deleted.
+  `CREATE TABLE IF NOT EXISTS events (
+     seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE, actor TEXT NOT NULL, at TEXT NOT NULL,
+     type TEXT NOT NULL, v INTEGER NOT NULL, payload TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS event_tasks (
+     task_key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (task_key, seq)) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS attempts (
+     op_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL,
+     base_seq INTEGER NOT NULL, task_key TEXT, command TEXT NOT NULL, outcome TEXT NOT NULL,
+     result TEXT NOT NULL)`,
+  "CREATE INDEX IF NOT EXISTS attempts_by_task ON attempts (task_key, seq)",
+  `CREATE TABLE IF NOT EXISTS board (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL, mode TEXT NOT NULL,
+     created_at TEXT NOT NULL, created_by TEXT NOT NULL, deleted_at TEXT, next_number INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS columns (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, wip_limit INTEGER,
+     wip_mode TEXT NOT NULL, rank TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS tasks (
+     key TEXT PRIMARY KEY, number INTEGER NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
+     type TEXT NOT NULL, parent_key TEXT, column_id TEXT NOT NULL, rank TEXT NOT NULL,
+     assignee_id TEXT, reporter_id TEXT NOT NULL, priority TEXT NOT NULL, labels TEXT NOT NULL,
+     story_points REAL, due_date TEXT, watchers TEXT NOT NULL, created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL, resolved_at TEXT, archived_at TEXT, stamps TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS comments (
+     id TEXT PRIMARY KEY, task_key TEXT NOT NULL, author_id TEXT NOT NULL, body TEXT NOT NULL,
+     created_at TEXT NOT NULL, edited_at TEXT)`,
+  "CREATE TABLE IF NOT EXISTS members (user_id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL)",
+  // Durable cursors of the subscribers that read the log (D1 projections, webhooks).
+  `CREATE TABLE IF NOT EXISTS subscribers (
+     name TEXT PRIMARY KEY, cursor INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER, last_error TEXT)`,
+  "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+];
+
+type Row = Record<string, SqlStorageValue>;
+
+export class SqliteBoardStore implements BoardStore {
+  #loaded: BoardState | null = null;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly storage: DurableObjectStorage,
+  ) {
+    storage.transactionSync(() => {
+      for (const statement of SCHEMA) sql.exec(statement);
+      sql.exec("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+    });
+  }
+
+  get state(): BoardState {
+    this.#loaded ??= this.load();
+    return this.#loaded;
+  }
+
+  transaction<T>(work: () => T): T {
+    try {
+      return this.storage.transactionSync(work);
+    } catch (error) {
+      // The in-memory board may hold a change SQLite just rolled back: reload it.
+      this.#loaded = null;
+      throw error;
+    }
+  }
+
+  findResult(opId: string): CommandResult | null {
+    const event = this.sql.exec("SELECT * FROM events WHERE op_id = ?", opId).toArray()[0];
+    if (event) {
+      const parsed = toEvent(event);
+      return { status: "applied", seq: parsed.seq, event: parsed };
+    }
+    const attempt = this.sql.exec("SELECT result FROM attempts WHERE op_id = ?", opId).toArray()[0];
+    return attempt ? (JSON.parse(String(attempt.result)) as CommandResult) : null;
+  }
+
+  append(event: BoardEvent, touched: Touched): void {
+    this.sql.exec(
+      "INSERT INTO events (seq, op_id, actor, at, type, v, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      event.seq,
+      event.opId,
+      event.actor,
+      event.at,
+      event.type,
+      event.v,
+      JSON.stringify(event.payload),
+    );
+    const subjects = new Set(touched.tasks);
+    if ("key" in event.payload) subjects.add(event.payload.key);
+    for (const key of subjects) {
+      this.sql.exec("INSERT OR IGNORE INTO event_tasks (task_key, seq) VALUES (?, ?)", key, event.seq);
+    }
+    this.writeRows(touched);
+  }
+
+  recordAttempt(attempt: Attempt): void {
+    this.sql.exec(
+      `INSERT INTO attempts (op_id, seq, actor, at, base_seq, task_key, command, outcome, result)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      attempt.opId,
+      attempt.seq,
+      attempt.actor,
+      attempt.at,
+      attempt.baseSeq,
+      attempt.taskKey,
+      JSON.stringify(attempt.command),
+      attempt.result.status,
+      JSON.stringify(attempt.result),
+    );
+  }
+
+  /** The log after `after`, at most `limit` events, in seq order. */
+  events(after: number, limit: number): BoardEvent[] {
+    return this.sql
+      .exec("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
+      .toArray()
+      .map(toEvent);
+  }
+
+  /** The log from the start up to and including `seq`. */
+  *eventsUpTo(seq: number): Iterable<BoardEvent> {
+    for (const row of this.sql.exec("SELECT * FROM events WHERE seq <= ? ORDER BY seq", seq)) {
+      yield toEvent(row);
+    }
+  }
+
+  /** Every event that concerned a task, and every attempt on it that appended nothing. */
+  taskTrail(key: string): { events: BoardEvent[]; attempts: Attempt[] } {
+    const events = this.sql
+      .exec("SELECT e.* FROM event_tasks t JOIN events e ON e.seq = t.seq WHERE t.task_key = ? ORDER BY e.seq", key)
+      .toArray()
+      .map(toEvent);
+    const attempts = this.sql
+      .exec("SELECT * FROM attempts WHERE task_key = ? AND outcome != 'unchanged' ORDER BY seq, at", key)
+      .toArray()
+      .map(
+        (row): Attempt => ({
+          opId: String(row.op_id),
+          seq: Number(row.seq),
+          actor: String(row.actor),
+          at: String(row.at),
+          baseSeq: Number(row.base_seq),
+          taskKey: row.task_key === null ? null : String(row.task_key),
+          command: JSON.parse(String(row.command)),
+          result: JSON.parse(String(row.result)),
+        }),
+      );
+    return { events, attempts };
+  }
+
+  /** The board as the tables hold it, without the log: what a restarted object starts from. */
+  load(): BoardState {
+    const state = emptyState();
+    const board = this.sql.exec("SELECT * FROM board").toArray()[0];
+    if (!board) return state;
+    state.board = {
+      id: String(board.id),
+      name: String(board.name),
+      key: String(board.key),
+      mode: board.mode as "kanban" | "scrum",
+      createdAt: String(board.created_at),
+      createdBy: String(board.created_by),
+      deletedAt: nullable(board.deleted_at),
+    };
+    state.nextNumber = Number(board.next_number);
+    state.seq = Number(this.sql.exec("SELECT COALESCE(MAX(seq), 0) AS seq FROM events").one().seq);
+    for (const row of this.sql.exec("SELECT * FROM columns")) {
+      state.columns[String(row.id)] = {
+        id: String(row.id),
+        name: String(row.name),
+        category: row.category as "todo",
+        wipLimit: row.wip_limit === null ? null : Number(row.wip_limit),
+        wipMode: row.wip_mode as "soft",
+        rank: String(row.rank),
+      };
+    }
+    for (const row of this.sql.exec("SELECT * FROM tasks")) {
+      const task = toTask(row);
+      state.tasks[task.key] = task;
+    }
+    for (const row of this.sql.exec("SELECT * FROM comments")) {
+      const comment: Comment = {
+        id: String(row.id),
+        taskKey: String(row.task_key),
+        authorId: String(row.author_id),
+        body: String(row.body),
+        createdAt: String(row.created_at),
+        editedAt: nullable(row.edited_at),
+      };
+      state.comments[comment.id] = comment;
+    }
+    for (const row of this.sql.exec("SELECT * FROM members")) {
+      const userId = String(row.user_id);
+      state.members[userId] = { userId, name: String(row.name), role: row.role as "owner" };
+    }
+    return state;
+  }
+
+  private writeRows(touched: Touched): void {
+    const state = this.state;
+    if (touched.board && state.board) {
+      const b = state.board;
+      this.sql.exec(
+        `INSERT OR REPLACE INTO board (id, name, key, mode, created_at, created_by, deleted_at, next_number)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        b.id,
+        b.name,
+        b.key,
+        b.mode,
+        b.createdAt,
+        b.createdBy,
+        b.deletedAt,
+        state.nextNumber,
+      );
+    }
+    for (const id of touched.columns) {
+      const c = state.columns[id];
+      if (!c) {
+        this.sql.exec("DELETE FROM columns WHERE id = ?", id);
+        continue;
+      }
+      this.sql.exec(
+        "INSERT OR REPLACE INTO columns (id, name, category, wip_limit, wip_mode, rank) VALUES (?, ?, ?, ?, ?, ?)",
+        c.id,
+        c.name,
+        c.category,
+        c.wipLimit,
+        c.wipMode,
+        c.rank,
+      );
+    }
+    for (const key of touched.tasks) {
+      const t = state.tasks[key];
+      if (!t) {
+        this.sql.exec("DELETE FROM tasks WHERE key = ?", key);
+        continue;
+      }
+      this.sql.exec(
+        `INSERT OR REPLACE INTO tasks (key, number, title, description, type, parent_key, column_id, rank,
+           assignee_id, reporter_id, priority, labels, story_points, due_date, watchers, created_at,
+           updated_at, resolved_at, archived_at, stamps)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        t.key,
+        t.number,
+        t.title,
+        t.description,
+        t.type,
+        t.parentKey,
+        t.columnId,
+        t.rank,
+        t.assigneeId,
+        t.reporterId,
+        t.priority,
+        JSON.stringify(t.labels),
+        t.storyPoints,
+        t.dueDate,
+        JSON.stringify(t.watchers),
+        t.createdAt,
+        t.updatedAt,
+        t.resolvedAt,
+        t.archivedAt,
+        JSON.stringify(t.stamps),
+      );
+    }
+    for (const id of touched.comments) {
+      const c = state.comments[id];
+      if (!c) {
+        this.sql.exec("DELETE FROM comments WHERE id = ?", id);
+        continue;
+      }
+      this.sql.exec(
+        `INSERT OR REPLACE INTO comments (id, task_key, author_id, body, created_at, edited_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        c.id,
+        c.taskKey,
+        c.authorId,
+        c.body,
+        c.createdAt,
+        c.editedAt,
+      );
+    }
+    for (const userId of touched.members) {
+      const m = state.members[userId];
+      if (!m) {
+        this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+        continue;
+      }
+      this.sql.exec("INSERT OR REPLACE INTO members (user_id, name, role) VALUES (?, ?, ?)", m.userId, m.name, m.role);
+    }
+  }
+}
+
+function nullable(value: SqlStorageValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function toEvent(row: Row): BoardEvent {
+  const stored: StoredEvent = {
+    seq: Number(row.seq),
+    opId: String(row.op_id),
+    actor: String(row.actor),
+    at: String(row.at),
+    type: row.type as StoredEvent["type"],
+    v: Number(row.v),
+    payload: JSON.parse(String(row.payload)),
+  };
+  return upcast(stored);
+}
+
+function toTask(row: Row): Task {
+  return {
+    key: String(row.key),
+    number: Number(row.number),
+    title: String(row.title),
+    description: String(row.description),
+    type: row.type as Task["type"],
+    parentKey: nullable(row.parent_key),
+    columnId: String(row.column_id),
+    rank: String(row.rank),
+    assigneeId: nullable(row.assignee_id),
+    reporterId: String(row.reporter_id),
+    priority: row.priority as Task["priority"],
+    labels: JSON.parse(String(row.labels)),
+    storyPoints: row.story_points === null ? null : Number(row.story_points),
+    dueDate: nullable(row.due_date),
+    watchers: JSON.parse(String(row.watchers)),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+    resolvedAt: nullable(row.resolved_at),
+    archivedAt: nullable(row.archived_at),
+    stamps: JSON.parse(String(row.stamps)),
+  };
+}

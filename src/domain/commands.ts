@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "./model";
+
+// Every command a board accepts, as zod schemas. The same schemas validate REST
+// bodies, WebSocket messages and replayed offline commands, and generate the
+// OpenAPI document. Objects are strict: an unknown field is an error, not ignored,
+// so a typo never silently drops part of a change.
+
+const utf8 = new TextEncoder();
+export const MAX_DESCRIPTION_BYTES = 64 * 1024;
+export const MAX_TITLE_CHARS = 255;
+
+export const boardKeySchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9]{1,9}$/, "Use 2–10 capital letters or digits, starting with a letter (e.g. WEB).");
+export const boardNameSchema = z.string().trim().min(1, "A board needs a name.").max(100);
+export const taskKeySchema = z.string().regex(/^[A-Z][A-Z0-9]{1,9}-[1-9][0-9]*$/, "A task key looks like WEB-42.");
+export const userIdSchema = z.string().min(1).max(64);
+export const idSchema = z.string().min(1).max(64);
+
+export const titleSchema = z
+  .string()
+  .trim()
+  .min(1, "A task needs a title.")
+  .max(MAX_TITLE_CHARS, `A title has at most ${MAX_TITLE_CHARS} characters.`);
+export const markdownSchema = z.string().refine((s) => utf8.encode(s).length <= MAX_DESCRIPTION_BYTES, {
+  message: `A description has at most ${MAX_DESCRIPTION_BYTES / 1024} KiB of text.`,
+});
+export const labelSchema = z.string().regex(/^[^\s,]{1,64}$/, "A label is 1–64 characters without spaces or commas.");
+export const dueDateSchema = z.iso.date("Use a date like 2026-12-31.");
+export const storyPointsSchema = z.number().min(0).max(1000);
+
+export const taskFieldsSchema = z.strictObject({
+  title: titleSchema,
+  type: z.enum(TASK_TYPES).optional(),
+  description: markdownSchema.optional(),
+  columnId: idSchema.optional(),
+  assigneeId: userIdSchema.nullable().optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  labels: z.array(labelSchema).max(20).optional(),
+  parentKey: taskKeySchema.nullable().optional(),
+  storyPoints: storyPointsSchema.nullable().optional(),
+  dueDate: dueDateSchema.nullable().optional(),
+  watchers: z.array(userIdSchema).max(100).optional(),
+});
+export type TaskFields = z.infer<typeof taskFieldsSchema>;
+
+/** A set-like field is either replaced as a whole or edited with add/remove; neither conflicts. */
+const setEditSchema = <T extends z.ZodType>(item: T) =>
+  z.union([
+    z.array(item).max(100),
+    z.strictObject({ add: z.array(item).max(100).optional(), remove: z.array(item).max(100).optional() }),
+  ]);
+
+export const taskChangesSchema = z.strictObject({
+  title: titleSchema.optional(),
+  type: z.enum(TASK_TYPES).optional(),
+  description: markdownSchema.optional(),
+  assigneeId: userIdSchema.nullable().optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  parentKey: taskKeySchema.nullable().optional(),
+  storyPoints: storyPointsSchema.nullable().optional(),
+  dueDate: dueDateSchema.nullable().optional(),
+  labels: setEditSchema(labelSchema).optional(),
+  watchers: setEditSchema(userIdSchema).optional(),
+});
+export type TaskChanges = z.infer<typeof taskChangesSchema>;
+
+export const positionSchema = z.enum(["top", "bottom"]);
+
+const createBoardCommand = z.strictObject({
+  type: z.literal("createBoard"),
+  boardId: idSchema,
+  name: boardNameSchema,
+  key: boardKeySchema,
+  mode: z.enum(BOARD_MODES),
+  ownerName: z.string().min(1).max(100),
+});
+const addMemberCommand = z.strictObject({
+  type: z.literal("addMember"),
+  userId: userIdSchema,
+  name: z.string().min(1).max(100),
+  role: z.enum(ROLES),
+});
+export const columnNameSchema = z.string().trim().min(1, "A column needs a name.").max(60);
+export const wipLimitSchema = z.number().int().min(1).max(999);
+export const commentBodySchema = markdownSchema.pipe(z.string().min(1, "A comment cannot be empty."));
+
+/** Commands a client may send; boards are created and members added through their own routes. */
+const clientCommands = [
+  z.strictObject({ type: z.literal("renameBoard"), name: boardNameSchema }),
+  z.strictObject({ type: z.literal("deleteBoard") }),
+  z.strictObject({
+    type: z.literal("addColumn"),
+    name: columnNameSchema,
+    category: z.enum(CATEGORIES),
+    wipLimit: wipLimitSchema.nullable().optional(),
+    wipMode: z.enum(WIP_MODES).optional(),
+    /** The column to follow; null puts it first, absent puts it last. */
+    afterColumnId: idSchema.nullable().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("updateColumn"),
+    columnId: idSchema,
+    name: columnNameSchema.optional(),
+    category: z.enum(CATEGORIES).optional(),
+    wipLimit: wipLimitSchema.nullable().optional(),
+    wipMode: z.enum(WIP_MODES).optional(),
+  }),
+  z.strictObject({ type: z.literal("moveColumn"), columnId: idSchema, afterColumnId: idSchema.nullable() }),
+  z.strictObject({ type: z.literal("removeColumn"), columnId: idSchema, targetColumnId: idSchema.optional() }),
+  z.strictObject({ type: z.literal("createTask"), task: taskFieldsSchema }),
+  z.strictObject({ type: z.literal("updateTask"), key: taskKeySchema, changes: taskChangesSchema }),
+  z.strictObject({
+    type: z.literal("moveTask"),
+    key: taskKeySchema,
+    columnId: idSchema,
+    beforeKey: taskKeySchema.optional(),
+    afterKey: taskKeySchema.optional(),
+    position: positionSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal("archiveTask"), key: taskKeySchema }),
+  z.strictObject({ type: z.literal("restoreTask"), key: taskKeySchema }),
+  z.strictObject({ type: z.literal("deleteTask"), key: taskKeySchema }),
+  z.strictObject({ type: z.literal("addComment"), key: taskKeySchema, body: commentBodySchema }),
+  z.strictObject({ type: z.literal("editComment"), commentId: idSchema, body: commentBodySchema }),
+  z.strictObject({ type: z.literal("deleteComment"), commentId: idSchema }),
+] as const;
+
+export const clientCommandSchema = z.discriminatedUnion("type", [...clientCommands]).meta({ id: "Command" });
+export const commandSchema = z.discriminatedUnion("type", [...clientCommands, createBoardCommand, addMemberCommand]);
+export type Command = z.infer<typeof commandSchema>;
+export type CommandType = Command["type"];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/** What a client sends: the command, its idempotency key and the seq it was based on. */
+export const commandEnvelopeSchema = z
+  .strictObject({
+    opId: z.string().min(8).max(100),
+    baseSeq: z.number().int().min(0),
+    command: clientCommandSchema,
+  })
+  .meta({ id: "CommandEnvelope" });
+
+/**
+ * A command as the board runs it. Without `baseSeq` the command is based on the
+ * board as it is (what a script expects): nothing it writes can conflict.
+ */
+export interface CommandEnvelope {
+  opId: string;
+  baseSeq?: number;
+  command: Command;
+}
+
+/** The task a command is about, for the audit trail of rejected attempts. */
+export function commandTaskKey(command: Command): string | null {
+  return "key" in command ? command.key : null;
+}

@@ -1,0 +1,180 @@
+import { z } from "zod";
+import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "./model";
+
+// Events are the facts a board records, in past tense. Every event carries its
+// schema version `v`. When an event's shape changes, its version goes up and
+// `upcast` turns every older version into the current one, so a log written years
+// ago still folds to the same board (test/fixtures holds such a log).
+
+const columnSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.enum(CATEGORIES),
+  wipLimit: z.number().int().nullable(),
+  wipMode: z.enum(WIP_MODES),
+  rank: z.string(),
+});
+
+const taskCreatedSchema = z.object({
+  key: z.string(),
+  number: z.number().int(),
+  title: z.string(),
+  description: z.string(),
+  type: z.enum(TASK_TYPES),
+  parentKey: z.string().nullable(),
+  columnId: z.string(),
+  rank: z.string(),
+  assigneeId: z.string().nullable(),
+  reporterId: z.string(),
+  priority: z.enum(PRIORITIES),
+  labels: z.array(z.string()),
+  storyPoints: z.number().nullable(),
+  dueDate: z.string().nullable(),
+  watchers: z.array(z.string()),
+});
+
+/** Scalar task fields an update can set (labels and watchers are set edits). */
+const scalarChangesSchema = z.object({
+  title: z.string().optional(),
+  type: z.enum(TASK_TYPES).optional(),
+  description: z.string().optional(),
+  assigneeId: z.string().nullable().optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  parentKey: z.string().nullable().optional(),
+  storyPoints: z.number().nullable().optional(),
+  dueDate: z.string().nullable().optional(),
+});
+export type ScalarChanges = z.infer<typeof scalarChangesSchema>;
+
+const setDeltaSchema = z.object({ added: z.array(z.string()), removed: z.array(z.string()) });
+export type SetDelta = z.infer<typeof setDeltaSchema>;
+
+export const wipExceededSchema = z.object({ limit: z.number().int(), count: z.number().int() });
+
+/** Current version of each event type's payload. */
+export const EVENT_VERSIONS = {
+  "board.created": 1,
+  "board.renamed": 1,
+  "board.deleted": 1,
+  "column.added": 1,
+  "column.updated": 1,
+  "column.moved": 1,
+  "column.removed": 1,
+  "task.created": 1,
+  // v2 added `previous` (the values before the change) so history and webhooks
+  // can show before → after without folding the log.
+  "task.updated": 2,
+  "task.moved": 1,
+  "task.archived": 1,
+  "task.restored": 1,
+  "task.deleted": 1,
+  "comment.added": 1,
+  "comment.edited": 1,
+  "comment.deleted": 1,
+  "member.added": 1,
+} as const;
+export type EventType = keyof typeof EVENT_VERSIONS;
+
+export const eventPayloadSchemas = {
+  "board.created": z.object({
+    boardId: z.string(),
+    name: z.string(),
+    key: z.string(),
+    mode: z.enum(BOARD_MODES),
+    columns: z.array(columnSchema),
+    owner: z.object({ userId: z.string(), name: z.string() }),
+  }),
+  "board.renamed": z.object({ name: z.string(), previousName: z.string() }),
+  "board.deleted": z.object({}),
+  "column.added": z.object({ column: columnSchema }),
+  "column.updated": z.object({
+    columnId: z.string(),
+    changes: columnSchema.omit({ id: true, rank: true }).partial(),
+    previous: columnSchema.omit({ id: true, rank: true }).partial(),
+  }),
+  "column.moved": z.object({ columnId: z.string(), rank: z.string(), previousRank: z.string() }),
+  "column.removed": z.object({
+    columnId: z.string(),
+    targetColumnId: z.string().nullable(),
+    moves: z.array(z.object({ key: z.string(), rank: z.string() })),
+  }),
+  "task.created": z.object({ task: taskCreatedSchema }),
+  "task.updated": z.object({
+    key: z.string(),
+    changes: scalarChangesSchema,
+    previous: scalarChangesSchema,
+    labels: setDeltaSchema.optional(),
+    watchers: setDeltaSchema.optional(),
+  }),
+  "task.moved": z.object({
+    key: z.string(),
+    fromColumnId: z.string(),
+    toColumnId: z.string(),
+    rank: z.string(),
+    previousRank: z.string(),
+    wipExceeded: wipExceededSchema.optional(),
+  }),
+  "task.archived": z.object({ key: z.string() }),
+  "task.restored": z.object({ key: z.string() }),
+  "task.deleted": z.object({ key: z.string() }),
+  "comment.added": z.object({ commentId: z.string(), key: z.string(), body: z.string() }),
+  "comment.edited": z.object({
+    commentId: z.string(),
+    key: z.string(),
+    body: z.string(),
+    previousBody: z.string(),
+  }),
+  "comment.deleted": z.object({ commentId: z.string(), key: z.string() }),
+  "member.added": z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) }),
+} satisfies Record<EventType, z.ZodType>;
+
+export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloadSchemas)[T]>;
+
+/** A new fact, before the board gives it a seq. */
+export type EventBody = { [T in EventType]: { type: T; payload: EventPayload<T> } }[EventType];
+
+/** An event as stored in the log and sent to every subscriber. */
+export type BoardEvent = EventBody & {
+  seq: number;
+  opId: string;
+  actor: string;
+  at: string;
+  v: number;
+};
+
+export const storedEventSchema = z.object({
+  seq: z.number().int().min(1),
+  opId: z.string(),
+  actor: z.string(),
+  at: z.string(),
+  type: z.enum(Object.keys(EVENT_VERSIONS) as [EventType, ...EventType[]]),
+  v: z.number().int().min(1),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type StoredEvent = z.infer<typeof storedEventSchema>;
+
+type Upcaster = (payload: Record<string, unknown>) => Record<string, unknown>;
+
+/** Turns version `v` of a type into version `v + 1`, keyed `type@v`. */
+const upcasters: Record<string, Upcaster> = {
+  // task.updated v1 recorded only the new values.
+  "task.updated@1": (p) => ({ ...p, previous: {} }),
+};
+
+/** Brings a stored event of any past version to the current shape, then checks it. */
+export function upcast(stored: StoredEvent): BoardEvent {
+  const current = EVENT_VERSIONS[stored.type];
+  if (stored.v > current) {
+    throw new Error(`event ${stored.seq} has version ${stored.v} of ${stored.type}, newer than this build knows`);
+  }
+  // Events this build wrote are trusted as they are; only older shapes are rebuilt and checked.
+  if (stored.v === current) return stored as BoardEvent;
+  let payload = stored.payload;
+  for (let v = stored.v; v < current; v++) {
+    const step = upcasters[`${stored.type}@${v}`];
+    if (!step) throw new Error(`no upcaster for ${stored.type} v${v}`);
+    payload = step(payload);
+  }
+  const parsed = eventPayloadSchemas[stored.type].parse(payload);
+  return { ...stored, v: current, payload: parsed } as BoardEvent;
+}

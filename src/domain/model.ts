@@ -1,0 +1,149 @@
+// The board aggregate as plain, JSON-serializable data. The same shape is held in
+// memory by the BoardRoom, stored row by row in its SQLite tables, folded from the
+// log for time travel, and applied optimistically by the client.
+
+export const CATEGORIES = ["todo", "in_progress", "done"] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const WIP_MODES = ["soft", "hard"] as const;
+export type WipMode = (typeof WIP_MODES)[number];
+
+export const BOARD_MODES = ["kanban", "scrum"] as const;
+export type BoardMode = (typeof BOARD_MODES)[number];
+
+export const TASK_TYPES = ["story", "bug", "task", "epic", "subtask"] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+export const PRIORITIES = ["highest", "high", "medium", "low", "lowest"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const ROLES = ["owner", "member", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who last changed a field, and at which event: what a conflict answer reports. */
+export interface Stamp {
+  seq: number;
+  actor: string;
+  at: string;
+}
+
+/** Task fields whose last change is tracked for conflict detection. */
+export const TRACKED_FIELDS = [
+  "title",
+  "description",
+  "type",
+  "parentKey",
+  "columnId",
+  "rank",
+  "assigneeId",
+  "priority",
+  "storyPoints",
+  "dueDate",
+  "labels",
+  "watchers",
+  "archived",
+] as const;
+export type TrackedField = (typeof TRACKED_FIELDS)[number];
+
+export interface Board {
+  id: string;
+  name: string;
+  key: string;
+  mode: BoardMode;
+  createdAt: string;
+  createdBy: string;
+  deletedAt: string | null;
+}
+
+export interface Column {
+  id: string;
+  name: string;
+  category: Category;
+  wipLimit: number | null;
+  wipMode: WipMode;
+  /** Fractional index: columns are shown in ascending rank. */
+  rank: string;
+}
+
+export interface Task {
+  key: string;
+  number: number;
+  title: string;
+  description: string;
+  type: TaskType;
+  parentKey: string | null;
+  columnId: string;
+  /** Fractional index within the column: a move rewrites this task's rank only. */
+  rank: string;
+  assigneeId: string | null;
+  reporterId: string;
+  priority: Priority;
+  labels: string[];
+  storyPoints: number | null;
+  dueDate: string | null;
+  watchers: string[];
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  archivedAt: string | null;
+  stamps: Partial<Record<TrackedField, Stamp>>;
+}
+
+export interface Comment {
+  id: string;
+  taskKey: string;
+  authorId: string;
+  body: string;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+export interface Member {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+export interface BoardState {
+  /** Seq of the last event folded into this state; 0 before the board exists. */
+  seq: number;
+  board: Board | null;
+  /** Number the next task gets: keys are never reused, even after a delete. */
+  nextNumber: number;
+  columns: Record<string, Column>;
+  tasks: Record<string, Task>;
+  comments: Record<string, Comment>;
+  members: Record<string, Member>;
+}
+
+export function emptyState(): BoardState {
+  return { seq: 0, board: null, nextNumber: 1, columns: {}, tasks: {}, comments: {}, members: {} };
+}
+
+export function orderedColumns(state: BoardState): Column[] {
+  return Object.values(state.columns).sort(byRank);
+}
+
+/**
+ * Every task placed in a column, archived ones included, top to bottom. Ranks are
+ * computed against this list: an archived task keeps its rank, so a new rank must
+ * never land on it or the task would collide with its old neighbour on restore.
+ */
+export function columnOrder(state: BoardState, columnId: string): Task[] {
+  return Object.values(state.tasks)
+    .filter((t) => t.columnId === columnId)
+    .sort(byRank);
+}
+
+/** The tasks a column shows and counts against its WIP limit. */
+export function tasksInColumn(state: BoardState, columnId: string): Task[] {
+  return columnOrder(state, columnId).filter((t) => t.archivedAt === null);
+}
+
+export function byRank<T extends { rank: string }>(a: T, b: T): number {
+  return a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0;
+}
+
+export function isDone(state: BoardState, columnId: string): boolean {
+  return state.columns[columnId]?.category === "done";
+}

@@ -1,0 +1,32 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// One run, two layers: the pure domain in Node, and the Worker with its real
+// Durable Objects, SQLite and D1 inside workerd.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    test: {
+      reporters: ["default", "json"],
+      outputFile: { json: ".vitest-results.json" },
+      projects: [
+        {
+          test: { name: "domain", environment: "node", include: ["test/domain/**/*.test.ts"] },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, LANES_DEV: "0" } },
+            }),
+          ],
+          test: {
+            name: "worker",
+            include: ["test/worker/**/*.test.ts"],
+            setupFiles: ["./test/worker/setup.ts"],
+          },
+        },
+      ],
+    },
+  };
+});
