@@ -9,6 +9,10 @@ declare global {
       /** "1" only in local development (.dev.vars): demo conveniences, never in a deploy. */
       LANES_DEV: string;
     }
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "BoardRoom";
+    }
   }
   type Env = Cloudflare.Env;
 }

@@ -67,14 +67,14 @@ export function validationError(issues: readonly z.core.$ZodIssue[], where: stri
       issue.code === "unrecognized_keys"
         ? `Unknown field(s): ${issue.keys.join(", ")}. Remove them; see /api/docs for the fields this accepts.`
         : issue.message;
-    return { path: path || where, message };
+    return { path, message };
   });
   const first = problems[0];
   return new ApiError(
     400,
     "invalid_request",
     first ? `Invalid ${where}: ${first.path ? `${first.path}: ` : ""}${first.message}` : `Invalid ${where}.`,
-    { problems },
+    { problems: problems.map((p) => ({ ...p, path: p.path ? `${where}.${p.path}` : where })) },
   );
 }
 

@@ -92,7 +92,7 @@ export const snapshotSchema = z
     ),
     members: z.array(memberSchema),
     labels: z.array(z.string()),
-    sprints: z.array(z.never()),
+    sprints: z.array(z.object({ id: z.string() })).meta({ description: "Empty until Scrum sprints are planned." }),
   })
   .meta({ id: "Snapshot" });
 
