@@ -31,7 +31,11 @@ export function createApp() {
         "Boards, columns, tasks and their event log. Every change is an event; `If-Match` carries the seq your copy is based on, and a field someone else changed since answers 409 with the current values.",
     },
   });
-  app.get("/api/docs", Scalar({ url: "/api/v1/openapi.json", pageTitle: "Lanes API" }));
+  // The reference UI's script is served from this origin (see vite.config.ts), not a CDN.
+  app.get(
+    "/api/docs",
+    Scalar({ url: "/api/v1/openapi.json", pageTitle: "Lanes API", cdn: "/vendor/scalar.js", withDefaultFonts: false }),
+  );
 
   const api = new OpenAPIHono<AppEnv>();
   api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, tooLarge()) }));

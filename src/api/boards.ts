@@ -68,7 +68,7 @@ boardRoutes.openapi(
       throw error;
     }
     try {
-      await runCommand(
+      const { result } = await runCommand(
         c,
         roomOf(c.env, id),
         {
@@ -81,6 +81,11 @@ boardRoutes.openapi(
         },
         { idempotencyKey: `create-${id}` },
       );
+      // The board stamps its own creation time; the directory must show the same one.
+      if (result.status === "applied" && result.event.at !== row.createdAt) {
+        row.createdAt = result.event.at;
+        await db.update(boards).set({ createdAt: row.createdAt }).where(eq(boards.id, id));
+      }
     } catch (error) {
       await db.delete(boards).where(eq(boards.id, id));
       throw error;

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { BoardRoom } from "../board/BoardRoom";
 import {
   commentBodySchema,
   idSchema,
@@ -10,7 +11,7 @@ import {
 } from "../domain/commands";
 import { TASK_TYPES } from "../domain/model";
 import { openBoard, runCommand } from "./boardAccess";
-import { ApiError, notFoundError } from "./errors";
+import { ApiError } from "./errors";
 import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
 import {
   boardParams,
@@ -29,6 +30,19 @@ const wipExceededSchema = z.object({ limit: z.number().int(), count: z.number().
 
 function taskNotFound(key: string): ApiError {
   return new ApiError(404, "task_not_found", `There is no task ${key} on this board.`, { key });
+}
+
+// The same codes the board itself answers with (task_not_found, comment_not_found),
+// so a client branches on one code whether it wrote through REST or /commands.
+function commentNotFound(commentId: string): ApiError {
+  return new ApiError(404, "comment_not_found", "This comment does not exist or was deleted.", { commentId });
+}
+
+/** The comment must be on the task named in the path. */
+async function findComment(room: DurableObjectStub<BoardRoom>, key: string, commentId: string): Promise<void> {
+  const found = await room.task(key);
+  if (!found) throw taskNotFound(key);
+  if (!found.comments.some((x) => x.id === commentId)) throw commentNotFound(commentId);
 }
 
 taskRoutes.openapi(
@@ -332,12 +346,11 @@ taskRoutes.openapi(
   async (c) => {
     const { boardId, key, commentId } = c.req.valid("param");
     const { room } = await openBoard(c, boardId);
-    const found = await room.task(key);
-    if (!found?.comments.some((x) => x.id === commentId)) throw notFoundError("This comment");
+    await findComment(room, key, commentId);
     const { result } = await runCommand(c, room, { type: "editComment", commentId, body: c.req.valid("json").body });
     const after = await room.task(key);
     const comment = after?.comments.find((x) => x.id === commentId);
-    if (!comment) throw notFoundError("This comment");
+    if (!comment) throw commentNotFound(commentId);
     return c.json({ comment, seq: result.seq }, 200);
   },
 );
@@ -354,8 +367,7 @@ taskRoutes.openapi(
   async (c) => {
     const { boardId, key, commentId } = c.req.valid("param");
     const { room } = await openBoard(c, boardId);
-    const found = await room.task(key);
-    if (!found?.comments.some((x) => x.id === commentId)) throw notFoundError("This comment");
+    await findComment(room, key, commentId);
     await runCommand(c, room, { type: "deleteComment", commentId });
     return c.body(null, 204);
   },
