@@ -51,7 +51,7 @@ export function conflictError(conflicts: FieldConflict[]): ApiError {
   return new ApiError(
     409,
     "conflict",
-    `Someone else changed ${fields} since your copy; review the current values and send your change again to confirm it.`,
+    `${fields} changed after the version your change was based on; review the current values and send your change again to confirm it.`,
     { conflicts },
   );
 }

@@ -35,7 +35,7 @@ logRoutes.openapi(
     const etag = `"${snapshot.seq}"`;
     c.header("ETag", etag);
     c.header("Cache-Control", "private, no-cache");
-    if (c.req.header("If-None-Match") === etag) return c.body(null, 304);
+    if (matchesNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
     return c.json({ ...snapshot, board: snapshot.board }, 200);
   },
 );
@@ -148,3 +148,15 @@ logRoutes.openapi(
     return c.json({ seq: settled.seq, events: settled.status === "applied" ? [settled.event] : [] }, 200);
   },
 );
+
+/**
+ * If-None-Match compares weakly and may list several tags (RFC 9110 §13.1.2). Cloudflare
+ * weakens a strong ETag when it compresses a response, so browsers send back `W/"42"`.
+ */
+function matchesNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t.replace(/^W\//, "") === etag;
+  });
+}

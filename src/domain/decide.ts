@@ -363,16 +363,18 @@ const SCALAR_FIELDS = [
 ] as const satisfies readonly (keyof ScalarChanges & TrackedField)[];
 
 /**
- * Fields another person changed after the command's base, where the command wants a
- * different value from the one now there. The caller's own later edits never conflict
- * with each other (a client pipelines its edits), and agreeing edits are not conflicts.
+ * Fields changed by another command after the command's base, where the command
+ * wants a value different from the one now there. Like a stale HTTP If-Match, this
+ * holds whoever made the other change: two tabs of one person conflict too. A client
+ * keeps one command in flight and bases the next on its ack, so its own queued
+ * edits never trip over each other. Agreeing edits are not conflicts.
  */
 function conflictsOn(task: Task, wanted: Partial<Record<TrackedField, unknown>>, ctx: DecideContext): FieldConflict[] {
   const conflicts: FieldConflict[] = [];
   for (const [field, yours] of Object.entries(wanted) as [TrackedField, unknown][]) {
     const stamp = task.stamps[field];
     const current = field === "archived" ? task.archivedAt !== null : task[field];
-    if (!stamp || stamp.seq <= ctx.baseSeq || stamp.actor === ctx.actor || sameValue(yours, current)) continue;
+    if (!stamp || stamp.seq <= ctx.baseSeq || sameValue(yours, current)) continue;
     conflicts.push({ field, yours, current, changedBy: stamp.actor, changedAt: stamp.at, seq: stamp.seq });
   }
   return conflicts;
@@ -413,9 +415,12 @@ function updateTask(state: BoardState, command: CommandOf<"updateTask">, ctx: De
     const labels = setDelta(task.labels, asked.labels);
     const watchers = setDelta(task.watchers, asked.watchers);
     const parentKey = changes.parentKey === undefined ? task.parentKey : changes.parentKey;
+    // Only an edit of the type or the parent can break the sub-task rule: a sub-task
+    // orphaned by its parent's deletion stays editable until someone gives it a parent.
+    const reshaped = changes.type !== undefined || changes.parentKey !== undefined;
     const problem =
       (changes.parentKey !== undefined ? checkParent(state, task.key, changes.parentKey) : null) ??
-      checkSubtask(changes.type ?? task.type, parentKey) ??
+      (reshaped ? checkSubtask(changes.type ?? task.type, parentKey) : null) ??
       checkAssignee(state, changes.assigneeId) ??
       checkWatchers(state, watchers?.added ?? []);
     if (problem) return fail(problem);
@@ -446,7 +451,7 @@ function moveTask(state: BoardState, command: CommandOf<"moveTask">, ctx: Decide
     if (anchors.length > 1) {
       return fail(invalid("ambiguous_position", "Give at most one of beforeKey, afterKey or position."));
     }
-    // Moving to another column conflicts only when someone else moved the task since
+    // Moving to another column conflicts only when another command moved the task since
     // the base; a reorder inside a column nobody changed never conflicts.
     const conflicts = conflictsOn(task, { columnId: column.id }, ctx);
     if (conflicts.length > 0) return { kind: "conflict", conflicts };

@@ -83,6 +83,8 @@ export interface HistoryEntry {
   rejected: boolean;
   changes: { field: string; from: unknown; to: unknown }[];
   reason?: { code: string; message: string; conflicts?: unknown[] };
+  /** For a refused attempt: the command as it was sent. */
+  attempted?: unknown;
 }
 
 export function historyOf(key: string, events: readonly BoardEvent[], attempts: readonly Attempt[]): HistoryEntry[] {
@@ -105,7 +107,9 @@ export function historyOf(key: string, events: readonly BoardEvent[], attempts: 
       opId: attempt.opId,
       type: attempt.command.type,
       rejected: true,
-      changes: [],
+      changes:
+        r.status === "conflict" ? r.conflicts.map((c) => ({ field: c.field, from: c.current, to: c.yours })) : [],
+      attempted: attempt.command,
       reason:
         r.status === "conflict"
           ? {
@@ -124,7 +128,9 @@ function changesIn(key: string, event: BoardEvent): HistoryEntry["changes"] {
   switch (event.type) {
     case "task.created": {
       const { key: _k, number: _n, rank: _r, ...fields } = event.payload.task;
-      return Object.entries(fields).map(([field, to]) => ({ field, from: null, to }));
+      return Object.entries(fields)
+        .filter(([, to]) => to !== null && to !== "" && !(Array.isArray(to) && to.length === 0))
+        .map(([field, to]) => ({ field, from: null, to }));
     }
     case "task.updated": {
       const { changes, previous, labels, watchers } = event.payload;

@@ -302,14 +302,29 @@ describe("patch", () => {
     expect(await boardState(id)).toEqual(before);
   });
 
-  it("never conflicts with the caller's own later edits", async () => {
+  it("treats a stale If-Match like any other: the caller's own earlier change conflicts too", async () => {
     const { id, keys } = await boardWith("A");
     const path = `${tasksOf(id)}/${keys[0]}`;
     const base = (await call("GET", path)).body.seq;
-    expect((await call("PATCH", path, { title: "Mine 1" }, { "if-match": `"${base}"` })).status).toBe(200);
+    const first = await call("PATCH", path, { title: "Mine 1" }, { "if-match": `"${base}"` });
+    expect(first.status).toBe(200);
+    const before = await boardState(id);
     const again = await call("PATCH", path, { title: "Mine 2" }, { "if-match": `"${base}"` });
-    expect(again.status, JSON.stringify(again.body)).toBe(200);
-    expect(again.body.task.title).toBe("Mine 2");
+    expect(again.status, JSON.stringify(again.body)).toBe(409);
+    expect(again.body.error.details.conflicts).toEqual([
+      expect.objectContaining({
+        field: "title",
+        yours: "Mine 2",
+        current: "Mine 1",
+        changedBy: "usr_local",
+        seq: first.body.seq,
+      }),
+    ]);
+    expect(await boardState(id)).toEqual(before);
+    // Based on the ack of the first change, the second applies.
+    const rebased = await call("PATCH", path, { title: "Mine 2" }, { "if-match": `"${first.body.seq}"` });
+    expect(rebased.status).toBe(200);
+    expect(rebased.body.task.title).toBe("Mine 2");
   });
 
   it("merges a stale change of other fields, and set edits never conflict", async () => {
