@@ -8,6 +8,8 @@ import { columnRoutes } from "./columns";
 import type { AppEnv } from "./context";
 import { ApiError, errorResponse, handleError, tooLarge } from "./errors";
 import { logRoutes } from "./log";
+import { operationsRoutes } from "./operations";
+import { searchRoutes } from "./search";
 import { taskRoutes } from "./tasks";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,6 +46,8 @@ export function createApp() {
   api.route("/", columnRoutes);
   api.route("/", taskRoutes);
   api.route("/", logRoutes);
+  api.route("/", operationsRoutes);
+  api.route("/", searchRoutes);
   app.route("/api/v1", api);
   return app;
 }

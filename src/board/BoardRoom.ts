@@ -14,8 +14,10 @@ import {
   type TaskView,
   taskView,
 } from "../domain/views";
+import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
 import { type CommandResult, executeCommand } from "./engine";
 import { SqliteBoardStore } from "./SqliteBoardStore";
+import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
 
 /**
  * One board. A Durable Object because a board needs exactly one writer: every
@@ -26,10 +28,44 @@ import { SqliteBoardStore } from "./SqliteBoardStore";
  */
 export class BoardRoom extends DurableObject<Env> {
   private readonly store: SqliteBoardStore;
+  private readonly subscribers: Subscriber[];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
+    this.subscribers = [taskIndexSubscriber(env.DB)];
+  }
+
+  /**
+   * Hands new events to every subscriber. Alarms are at least once, and one may
+   * repeat: delivery is cursor-based and subscribers are idempotent, so a repeat
+   * changes nothing.
+   */
+  override async alarm(): Promise<void> {
+    this.store.alarmFired();
+    const next = await deliverAll(this.store, this.subscribers, Date.now);
+    if (next !== null) this.store.scheduleDelivery(next);
+  }
+
+  /** Each subscriber's cursor and health, for the board's owners. */
+  subscriberStates(): { seq: number; subscribers: Cursor[] } {
+    const known = new Map(this.store.cursors().map((c) => [c.name, c]));
+    return {
+      seq: this.store.state.seq,
+      subscribers: this.subscribers.map((s) => known.get(s.name) ?? this.store.cursor(s.name)),
+    };
+  }
+
+  diagnostics() {
+    return this.store.diagnostics();
+  }
+
+  /** Replays the whole log into a subscriber's projection, from the first event. */
+  rebuild(name: string): boolean {
+    if (!this.subscribers.some((s) => s.name === name)) return false;
+    this.store.saveCursor({ name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null });
+    this.store.scheduleDelivery();
+    return true;
   }
 
   /**

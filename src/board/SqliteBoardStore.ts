@@ -3,6 +3,7 @@ import { upcast } from "../domain/events";
 import type { Touched } from "../domain/evolve";
 import { type BoardState, type Comment, emptyState, type Task } from "../domain/model";
 import type { Attempt, BoardStore, CommandResult } from "./engine";
+import type { Cursor, CursorStore } from "./subscribers";
 
 // The board's SQLite storage inside its Durable Object: the append-only event log,
 // the commands that appended nothing, and the materialized board, which is written
@@ -48,8 +49,12 @@ const SCHEMA = [
 
 type Row = Record<string, SqlStorageValue>;
 
-export class SqliteBoardStore implements BoardStore {
+export class SqliteBoardStore implements BoardStore, CursorStore {
   #loaded: BoardState | null = null;
+  /** When the alarm is known to fire next; null when unknown or none (after a restart). */
+  #alarmAt: number | null = null;
+  /** Rows this object has written since it started: what a command costs in storage. */
+  #rowsWritten = 0;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -59,6 +64,22 @@ export class SqliteBoardStore implements BoardStore {
       for (const statement of SCHEMA) sql.exec(statement);
       sql.exec("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
     });
+  }
+
+  /** Storage figures for the board's owners and the benchmark. */
+  diagnostics(): { seq: number; rowsWritten: number; databaseBytes: number; logBytes: number; events: number } {
+    const log = this.sql.exec("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(payload)), 0) AS bytes FROM events").one();
+    return {
+      seq: this.state.seq,
+      rowsWritten: this.#rowsWritten,
+      databaseBytes: this.sql.databaseSize,
+      logBytes: Number(log.bytes),
+      events: Number(log.n),
+    };
+  }
+
+  private write(query: string, ...bindings: SqlStorageValue[]): void {
+    this.#rowsWritten += this.sql.exec(query, ...bindings).rowsWritten;
   }
 
   get state(): BoardState {
@@ -87,7 +108,7 @@ export class SqliteBoardStore implements BoardStore {
   }
 
   append(event: BoardEvent, touched: Touched): void {
-    this.sql.exec(
+    this.write(
       "INSERT INTO events (seq, op_id, actor, at, type, v, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
       event.seq,
       event.opId,
@@ -100,13 +121,28 @@ export class SqliteBoardStore implements BoardStore {
     const subjects = new Set(touched.tasks);
     if ("key" in event.payload) subjects.add(event.payload.key);
     for (const key of subjects) {
-      this.sql.exec("INSERT OR IGNORE INTO event_tasks (task_key, seq) VALUES (?, ?)", key, event.seq);
+      this.write("INSERT OR IGNORE INTO event_tasks (task_key, seq) VALUES (?, ?)", key, event.seq);
     }
     this.writeRows(touched);
   }
 
+  /**
+   * Makes sure the board's alarm fires by `at` to hand new events to the subscribers.
+   * Called in the command's transaction, so the event and its delivery are kept together.
+   */
+  scheduleDelivery(at: number = Date.now()): void {
+    if (this.#alarmAt !== null && this.#alarmAt <= at) return;
+    void this.storage.setAlarm(at);
+    this.#alarmAt = at;
+  }
+
+  /** The alarm is running: whatever it was set for has been consumed. */
+  alarmFired(): void {
+    this.#alarmAt = null;
+  }
+
   recordAttempt(attempt: Attempt): void {
-    this.sql.exec(
+    this.write(
       `INSERT INTO attempts (op_id, seq, actor, at, base_seq, task_key, command, outcome, result)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       attempt.opId,
@@ -118,6 +154,36 @@ export class SqliteBoardStore implements BoardStore {
       JSON.stringify(attempt.command),
       attempt.result.status,
       JSON.stringify(attempt.result),
+    );
+  }
+
+  cursor(name: string): Cursor {
+    const row = this.sql.exec("SELECT * FROM subscribers WHERE name = ?", name).toArray()[0];
+    if (!row) return { name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null };
+    return {
+      name,
+      cursor: Number(row.cursor),
+      failures: Number(row.failures),
+      nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
+      lastError: nullable(row.last_error),
+    };
+  }
+
+  cursors(): Cursor[] {
+    return this.sql
+      .exec("SELECT name FROM subscribers ORDER BY name")
+      .toArray()
+      .map((row) => this.cursor(String(row.name)));
+  }
+
+  saveCursor(c: Cursor): void {
+    this.write(
+      `INSERT OR REPLACE INTO subscribers (name, cursor, failures, next_attempt_at, last_error) VALUES (?, ?, ?, ?, ?)`,
+      c.name,
+      c.cursor,
+      c.failures,
+      c.nextAttemptAt,
+      c.lastError,
     );
   }
 
@@ -212,7 +278,7 @@ export class SqliteBoardStore implements BoardStore {
     const state = this.state;
     if (touched.board && state.board) {
       const b = state.board;
-      this.sql.exec(
+      this.write(
         `INSERT OR REPLACE INTO board (id, name, key, mode, created_at, created_by, deleted_at, next_number)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         b.id,
@@ -228,10 +294,10 @@ export class SqliteBoardStore implements BoardStore {
     for (const id of touched.columns) {
       const c = state.columns[id];
       if (!c) {
-        this.sql.exec("DELETE FROM columns WHERE id = ?", id);
+        this.write("DELETE FROM columns WHERE id = ?", id);
         continue;
       }
-      this.sql.exec(
+      this.write(
         "INSERT OR REPLACE INTO columns (id, name, category, wip_limit, wip_mode, rank) VALUES (?, ?, ?, ?, ?, ?)",
         c.id,
         c.name,
@@ -244,10 +310,10 @@ export class SqliteBoardStore implements BoardStore {
     for (const key of touched.tasks) {
       const t = state.tasks[key];
       if (!t) {
-        this.sql.exec("DELETE FROM tasks WHERE key = ?", key);
+        this.write("DELETE FROM tasks WHERE key = ?", key);
         continue;
       }
-      this.sql.exec(
+      this.write(
         `INSERT OR REPLACE INTO tasks (key, number, title, description, type, parent_key, column_id, rank,
            assignee_id, reporter_id, priority, labels, story_points, due_date, watchers, created_at,
            updated_at, resolved_at, archived_at, stamps)
@@ -277,10 +343,10 @@ export class SqliteBoardStore implements BoardStore {
     for (const id of touched.comments) {
       const c = state.comments[id];
       if (!c) {
-        this.sql.exec("DELETE FROM comments WHERE id = ?", id);
+        this.write("DELETE FROM comments WHERE id = ?", id);
         continue;
       }
-      this.sql.exec(
+      this.write(
         `INSERT OR REPLACE INTO comments (id, task_key, author_id, body, created_at, edited_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
         c.id,
@@ -294,10 +360,10 @@ export class SqliteBoardStore implements BoardStore {
     for (const userId of touched.members) {
       const m = state.members[userId];
       if (!m) {
-        this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+        this.write("DELETE FROM members WHERE user_id = ?", userId);
         continue;
       }
-      this.sql.exec("INSERT OR REPLACE INTO members (user_id, name, role) VALUES (?, ?, ?)", m.userId, m.name, m.role);
+      this.write("INSERT OR REPLACE INTO members (user_id, name, role) VALUES (?, ?, ?)", m.userId, m.name, m.role);
     }
   }
 }

@@ -21,6 +21,8 @@ export interface BoardStore {
   transaction<T>(work: () => T): T;
   /** Appends the event and writes the rows it touched; `state` already includes it. */
   append(event: BoardEvent, touched: Touched): void;
+  /** Makes sure the subscribers hear of the new event; part of the same transaction. */
+  scheduleDelivery(): void;
   recordAttempt(attempt: Attempt): void;
 }
 
@@ -52,6 +54,7 @@ export function executeCommand(store: BoardStore, envelope: CommandEnvelope, cal
       const touched = noneTouched();
       evolve(state, event, touched);
       store.append(event, touched);
+      store.scheduleDelivery();
       return { status: "applied", seq, event };
     }
     const result: Attempt["result"] =

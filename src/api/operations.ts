@@ -1,0 +1,110 @@
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { openBoard } from "./boardAccess";
+import { ApiError } from "./errors";
+import { errorResponses, jsonContent, newRouter } from "./openapi";
+import { boardParams } from "./schemas";
+
+// How a board is doing underneath: its subscribers (projections, later webhooks),
+// how far each has read the log and whether it is failing, and its storage figures.
+// For the board's owners.
+
+export const operationsRoutes = newRouter();
+
+const subscriberSchema = z
+  .object({
+    name: z.string().meta({ example: "task-index" }),
+    cursor: z.number().int().meta({ description: "Seq of the last event it finished." }),
+    lag: z.number().int().meta({ description: "Events it has yet to handle." }),
+    failures: z.number().int().meta({ description: "Failed attempts in a row." }),
+    nextAttemptAt: z.string().nullable().meta({ description: "When a failing subscriber is retried." }),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: "Subscriber" });
+
+operationsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/subscribers",
+    tags: ["Subscribers"],
+    summary: "Each subscriber's cursor over the log, its lag and its health",
+    request: { params: boardParams },
+    responses: {
+      200: jsonContent(z.object({ seq: z.number().int(), subscribers: z.array(subscriberSchema) }), "Subscribers"),
+      ...errorResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const { seq, subscribers } = await room.subscriberStates();
+    return c.json(
+      {
+        seq,
+        subscribers: subscribers.map((s) => ({
+          ...s,
+          lag: seq - s.cursor,
+          nextAttemptAt: s.nextAttemptAt === null ? null : new Date(s.nextAttemptAt).toISOString(),
+        })),
+      },
+      200,
+    );
+  },
+);
+
+operationsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/boards/{boardId}/subscribers/{name}/rebuild",
+    tags: ["Subscribers"],
+    summary: "Rebuild a projection by replaying the board's whole log into it",
+    request: {
+      params: boardParams.extend({
+        name: z
+          .string()
+          .max(64)
+          .meta({ param: { name: "name", in: "path" } }),
+      }),
+    },
+    responses: { 202: { description: "The replay has started; watch its lag" }, ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    const { boardId, name } = c.req.valid("param");
+    const { room } = await openBoard(c, boardId);
+    if (!(await room.rebuild(name))) {
+      throw new ApiError(404, "subscriber_not_found", `This board has no subscriber named "${name}".`);
+    }
+    return c.body(null, 202);
+  },
+);
+
+operationsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/diagnostics",
+    tags: ["Subscribers"],
+    summary: "Storage figures of the board: log size, database size, rows written since the board last started",
+    request: { params: boardParams },
+    responses: {
+      200: jsonContent(
+        z
+          .object({
+            seq: z.number().int(),
+            events: z.number().int(),
+            logBytes: z.number().int().meta({ description: "Bytes of event payloads in the log." }),
+            databaseBytes: z.number().int(),
+            rowsWritten: z
+              .number()
+              .int()
+              .meta({ description: "SQLite rows written since the board's object started." }),
+          })
+          .meta({ id: "Diagnostics" }),
+        "Figures",
+      ),
+      ...errorResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    return c.json(await room.diagnostics(), 200);
+  },
+);
