@@ -1,6 +1,6 @@
 import type { BoardEvent, StoredEvent } from "../domain/events";
 import { upcast } from "../domain/events";
-import type { Touched } from "../domain/evolve";
+import { evolve, noneTouched, type Touched } from "../domain/evolve";
 import { type BoardState, type Comment, emptyState, type Task } from "../domain/model";
 import type { Attempt, BoardStore, CommandResult } from "./engine";
 import type { Cursor, CursorStore } from "./subscribers";
@@ -9,20 +9,26 @@ import type { Cursor, CursorStore } from "./subscribers";
 // the commands that appended nothing, and the materialized board, which is written
 // row by row from the folded state in the same transaction as the event.
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+
+/** What turns a board stored at version `v - 1` into version `v`. */
+const MIGRATIONS: Record<number, string[]> = {
+  // v2 keeps a fingerprint of each command with its opId, to refuse a reused opId.
+  2: ["ALTER TABLE events ADD COLUMN command_hash TEXT", "ALTER TABLE attempts ADD COLUMN command_hash TEXT"],
+};
 
 const SCHEMA = [
   // seq is the rowid (INTEGER PRIMARY KEY): AUTOINCREMENT would write sqlite_sequence
   // on every append, and seqs are never reused because events are never deleted.
   `CREATE TABLE IF NOT EXISTS events (
      seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE, actor TEXT NOT NULL, at TEXT NOT NULL,
-     type TEXT NOT NULL, v INTEGER NOT NULL, payload TEXT NOT NULL)`,
+     type TEXT NOT NULL, v INTEGER NOT NULL, payload TEXT NOT NULL, command_hash TEXT)`,
   `CREATE TABLE IF NOT EXISTS event_tasks (
      task_key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (task_key, seq)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS attempts (
      op_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, actor TEXT NOT NULL, at TEXT NOT NULL,
      base_seq INTEGER NOT NULL, task_key TEXT, command TEXT NOT NULL, outcome TEXT NOT NULL,
-     result TEXT NOT NULL)`,
+     result TEXT NOT NULL, command_hash TEXT)`,
   "CREATE INDEX IF NOT EXISTS attempts_by_task ON attempts (task_key, seq)",
   `CREATE TABLE IF NOT EXISTS board (
      id TEXT PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL, mode TEXT NOT NULL,
@@ -61,8 +67,14 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
     private readonly storage: DurableObjectStorage,
   ) {
     storage.transactionSync(() => {
+      const existing = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
+      const stored = existing.length
+        ? Number(sql.exec("SELECT value FROM meta WHERE name = 'schema_version'").toArray()[0]?.value ?? 1)
+        : SCHEMA_VERSION;
       for (const statement of SCHEMA) sql.exec(statement);
-      sql.exec("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+      for (let v = stored + 1; v <= SCHEMA_VERSION; v++)
+        for (const statement of MIGRATIONS[v] ?? []) sql.exec(statement);
+      sql.exec("INSERT OR REPLACE INTO meta (name, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
     });
   }
 
@@ -97,19 +109,23 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
     }
   }
 
-  findResult(opId: string): CommandResult | null {
+  findResult(opId: string): { result: CommandResult; commandHash: string | null } | null {
     const event = this.sql.exec("SELECT * FROM events WHERE op_id = ?", opId).toArray()[0];
     if (event) {
       const parsed = toEvent(event);
-      return { status: "applied", seq: parsed.seq, event: parsed };
+      return {
+        result: { status: "applied", seq: parsed.seq, event: parsed },
+        commandHash: nullable(event.command_hash),
+      };
     }
-    const attempt = this.sql.exec("SELECT result FROM attempts WHERE op_id = ?", opId).toArray()[0];
-    return attempt ? (JSON.parse(String(attempt.result)) as CommandResult) : null;
+    const attempt = this.sql.exec("SELECT result, command_hash FROM attempts WHERE op_id = ?", opId).toArray()[0];
+    if (!attempt) return null;
+    return { result: JSON.parse(String(attempt.result)) as CommandResult, commandHash: nullable(attempt.command_hash) };
   }
 
-  append(event: BoardEvent, touched: Touched): void {
+  append(event: BoardEvent, touched: Touched, commandHash: string | null = null): void {
     this.write(
-      "INSERT INTO events (seq, op_id, actor, at, type, v, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO events (seq, op_id, actor, at, type, v, payload, command_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       event.seq,
       event.opId,
       event.actor,
@@ -117,6 +133,7 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       event.type,
       event.v,
       JSON.stringify(event.payload),
+      commandHash,
     );
     const subjects = new Set(touched.tasks);
     if ("key" in event.payload) subjects.add(event.payload.key);
@@ -124,6 +141,28 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       this.write("INSERT OR IGNORE INTO event_tasks (task_key, seq) VALUES (?, ?)", key, event.seq);
     }
     this.writeRows(touched);
+  }
+
+  /**
+   * Appends a log recorded elsewhere (an import) to this empty board, each event as
+   * it was recorded (seq, opId, actor, time, version, payload), folding each one and
+   * writing the rows it touched exactly as `append` does, in one transaction with
+   * the subscribers' delivery. Only an empty board takes a log: its seqs and opIds
+   * would collide with the board's own.
+   */
+  importLog(events: readonly StoredEvent[]): void {
+    this.transaction(() => {
+      if (this.state.seq !== 0 || this.state.board !== null) {
+        throw new Error(`board already holds ${this.state.seq} events; a log is imported into a new board only`);
+      }
+      for (const stored of events) {
+        const event = upcast(stored);
+        const touched = noneTouched();
+        evolve(this.state, event, touched);
+        this.append({ ...event, v: stored.v, payload: stored.payload } as BoardEvent, touched);
+      }
+      this.scheduleDelivery();
+    });
   }
 
   /**
@@ -141,10 +180,10 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
     this.#alarmAt = null;
   }
 
-  recordAttempt(attempt: Attempt): void {
+  recordAttempt(attempt: Attempt, commandHash: string): void {
     this.write(
-      `INSERT INTO attempts (op_id, seq, actor, at, base_seq, task_key, command, outcome, result)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO attempts (op_id, seq, actor, at, base_seq, task_key, command, outcome, result, command_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       attempt.opId,
       attempt.seq,
       attempt.actor,
@@ -154,6 +193,7 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       JSON.stringify(attempt.command),
       attempt.result.status,
       JSON.stringify(attempt.result),
+      commandHash,
     );
   }
 

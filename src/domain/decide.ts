@@ -286,7 +286,10 @@ function checkParent(state: BoardState, key: string | null, parentKey: string | 
   if (!state.tasks[parentKey]) {
     return ruleBroken("unknown_parent", `There is no task ${parentKey} to be the parent.`, { parentKey });
   }
-  for (let at: string | null = parentKey; at !== null; at = state.tasks[at]?.parentKey ?? null) {
+  // `seen` guards the walk: a log from elsewhere (an import) could hold a cycle already.
+  const seen = new Set<string>();
+  for (let at: string | null = parentKey; at !== null && !seen.has(at); at = state.tasks[at]?.parentKey ?? null) {
+    seen.add(at);
     if (at === key) {
       return ruleBroken(
         "parent_cycle",

@@ -40,23 +40,31 @@ export function memoryStore(): MemoryStore {
     }
   };
 
+  const hashes = new Map<string, string>();
   return {
     state,
     events,
     attempts,
-    findResult(opId: string): CommandResult | null {
+    findResult(opId: string) {
       const event = events.find((e) => e.opId === opId);
-      if (event) return { status: "applied", seq: event.seq, event: asJson(event) };
+      if (event) {
+        const result: CommandResult = { status: "applied", seq: event.seq, event: asJson(event) };
+        return { result, commandHash: hashes.get(opId) ?? null };
+      }
       const attempt = attempts.find((a) => a.opId === opId);
-      return attempt ? asJson(attempt.result) : null;
+      return attempt
+        ? { result: asJson(attempt.result) as CommandResult, commandHash: hashes.get(opId) ?? null }
+        : null;
     },
     transaction: <T>(work: () => T): T => work(),
-    append(event: BoardEvent, touched: Touched) {
+    append(event: BoardEvent, touched: Touched, commandHash?: string) {
       events.push(asJson(event));
+      if (commandHash) hashes.set(event.opId, commandHash);
       copyRows(touched);
     },
-    recordAttempt(attempt: Attempt) {
+    recordAttempt(attempt: Attempt, commandHash: string) {
       attempts.push(asJson(attempt));
+      hashes.set(attempt.opId, commandHash);
     },
     // Delivery to subscribers is the Durable Object's concern; nothing to schedule here.
     scheduleDelivery() {},

@@ -222,12 +222,12 @@ describe("POST /commands", () => {
     const again = await call("POST", `/boards/${id}/commands`, envelope);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    // Even a different command under the same opId is the same operation, retried.
+    // A different command under a used opId is refused, not answered with the first result.
     const reused = await call("POST", `/boards/${id}/commands`, {
       ...envelope,
       command: { type: "addColumn", name: "QA", category: "in_progress" },
     });
-    expect(reused.body).toEqual(first.body);
+    expectError(reused, 422, "op_id_reused");
     expect(await eventCount(id)).toBe(2);
     expect((await boardState(id)).columns.map((c: Json) => c.name)).toEqual(["To Do", "In Progress", "Done", "Review"]);
   });

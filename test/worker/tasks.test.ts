@@ -950,6 +950,30 @@ describe("bad input", () => {
     );
   });
 
+  it("answers 400 base_seq_ahead to an If-Match past the board's seq", async () => {
+    const { id, keys } = await boardWith("A");
+    const seq = (await boardState(id)).seq;
+    await refused(
+      id,
+      () => call("PATCH", `${tasksOf(id)}/${keys[0]}`, { title: "x" }, { "if-match": `"${seq + 1}"` }),
+      400,
+      "base_seq_ahead",
+    );
+  });
+
+  it("answers 422 op_id_reused when an Idempotency-Key is sent again with a different change", async () => {
+    const { id, keys } = await boardWith("A");
+    const key = { "idempotency-key": "reused-key-0001" };
+    expect((await call("POST", tasksOf(id), { title: "First use" }, key)).status).toBe(201);
+    await refused(id, () => call("POST", tasksOf(id), { title: "Another task" }, key), 422, "op_id_reused");
+    await refused(
+      id,
+      () => call("POST", `${tasksOf(id)}/${keys[0]}/comments`, { body: "hi" }, key),
+      422,
+      "op_id_reused",
+    );
+  });
+
   it.each(["abc", '"-1"', '"1.5"', '""'])("answers 400 invalid_if_match to If-Match: %s", async (ifMatch) => {
     const { id, keys } = await boardWith("A");
     await refused(
