@@ -70,7 +70,7 @@ export async function runCommand(
     command,
     ...(baseSeq === undefined ? {} : { baseSeq }),
   };
-  const { result, task } = await room.command(envelope, c.var.actor.id);
+  const { result, task } = await room.command(envelope, { id: c.var.actor.id, role: "owner" });
   return { result: settle(result), task };
 }
 

@@ -143,7 +143,7 @@ logRoutes.openapi(
   }),
   async (c) => {
     const { room } = await openBoard(c, c.req.valid("param").boardId);
-    const { result } = await room.command(c.req.valid("json"), c.var.actor.id);
+    const { result } = await room.command(c.req.valid("json"), { id: c.var.actor.id, role: "owner" });
     const settled = settle(result);
     return c.json({ seq: settled.seq, events: settled.status === "applied" ? [settled.event] : [] }, 200);
   },

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CommandEnvelope } from "../domain/commands";
-import type { BoardEvent } from "../domain/events";
+import type { BoardEvent, StoredEvent } from "../domain/events";
 import { replay } from "../domain/evolve";
-import { type Column, orderedColumns } from "../domain/model";
+import { type Board, type Column, orderedColumns, type Role } from "../domain/model";
 import {
   commentsOf,
   findTasks,
@@ -72,11 +72,25 @@ export class BoardRoom extends DurableObject<Env> {
    * Runs one command as `actor`, and reads back the task it concerns so a REST
    * write answers in one round trip. The time is the board's: commands are ordered here.
    */
-  command(envelope: CommandEnvelope, actor: string): { result: CommandResult; task: TaskView | null } {
-    const result = executeCommand(this.store, envelope, { actor, at: new Date().toISOString() });
+  command(envelope: CommandEnvelope, caller: { id: string; role: Role }): { result: CommandResult; task: TaskView | null } {
+    const result = executeCommand(this.store, envelope, {
+      actor: caller.id,
+      role: caller.role,
+      at: new Date().toISOString(),
+    });
     const key = subjectTask(envelope, result);
     const task = key === null ? undefined : this.store.state.tasks[key];
     return { result, task: task ? taskView(task) : null };
+  }
+
+  /**
+   * Makes this new, empty board out of an exported log: every event appended as it
+   * was recorded, in one transaction, and the subscribers catch up from seq 0 as
+   * after any append. The Worker has read and checked the log (src/domain/boardLog.ts).
+   */
+  importLog(events: StoredEvent[]): { seq: number; board: Board | null } {
+    this.store.importLog(events);
+    return { seq: this.store.state.seq, board: this.store.state.board };
   }
 
   snapshot(): Snapshot | null {

@@ -4,7 +4,7 @@ import { decide } from "../domain/decide";
 import { invalid, ruleBroken } from "../domain/errors";
 import { type BoardEvent, EVENT_VERSIONS } from "../domain/events";
 import { evolve, noneTouched, type Touched } from "../domain/evolve";
-import type { BoardState } from "../domain/model";
+import type { BoardState, Role } from "../domain/model";
 import type { Attempt, CommandResult } from "../domain/outcomes";
 
 export type { Attempt, CommandResult };
@@ -29,6 +29,8 @@ export interface BoardStore {
 
 export interface Caller {
   actor: string;
+  /** The caller's role on the board, checked again by the board itself. */
+  role: Role;
   /** Server time, ISO 8601. */
   at: string;
 }

@@ -82,6 +82,12 @@ const addMemberCommand = z.strictObject({
   name: z.string().min(1).max(100),
   role: z.enum(ROLES),
 });
+const changeMemberRoleCommand = z.strictObject({
+  type: z.literal("changeMemberRole"),
+  userId: userIdSchema,
+  role: z.enum(ROLES),
+});
+const removeMemberCommand = z.strictObject({ type: z.literal("removeMember"), userId: userIdSchema });
 export const columnNameSchema = z.string().trim().min(1, "A column needs a name.").max(60);
 export const wipLimitSchema = z.number().int().min(1).max(999);
 export const commentBodySchema = markdownSchema.pipe(z.string().min(1, "A comment cannot be empty."));
@@ -128,7 +134,14 @@ const clientCommands = [
 ] as const;
 
 export const clientCommandSchema = z.discriminatedUnion("type", [...clientCommands]).meta({ id: "Command" });
-export const commandSchema = z.discriminatedUnion("type", [...clientCommands, createBoardCommand, addMemberCommand]);
+/** Every command a board runs: the client's, plus those only the Worker sends (it keeps D1 in step). */
+export const commandSchema = z.discriminatedUnion("type", [
+  ...clientCommands,
+  createBoardCommand,
+  addMemberCommand,
+  changeMemberRoleCommand,
+  removeMemberCommand,
+]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command["type"];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;

@@ -6,10 +6,12 @@ import {
   type Column,
   columnOrder,
   orderedColumns,
+  type Role,
   type Task,
   type TrackedField,
   tasksInColumn,
 } from "./model";
+import { permissionFor } from "./permissions";
 import { rankBetween, rankFor, ranksAfter } from "./ranks";
 
 /**
@@ -19,6 +21,8 @@ import { rankBetween, rankFor, ranksAfter } from "./ranks";
  */
 export interface DecideContext {
   actor: string;
+  /** The actor's role on this board, as the Worker found it. */
+  role: Role;
   at: string;
   seq: number;
   baseSeq: number;
@@ -46,6 +50,9 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
   if (!state.board || state.board.deletedAt !== null) {
     return fail(notFound("board_not_found", "This board does not exist or was deleted."));
   }
+  // A second line of defence: the Worker has checked the role before calling the board.
+  const refusal = permissionFor(ctx.role, command);
+  if (refusal) return fail(refusal);
   switch (command.type) {
     case "renameBoard":
       return command.name === state.board.name
@@ -89,7 +96,30 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
         type: "member.added",
         payload: { userId: command.userId, name: command.name, role: command.role },
       });
+    case "changeMemberRole":
+    case "removeMember":
+      return changeMembership(state, command);
   }
+}
+
+function changeMembership(state: BoardState, command: CommandOf<"changeMemberRole" | "removeMember">): Decision {
+  const member = state.members[command.userId];
+  if (!member) {
+    return fail(notFound("member_not_found", "This person is not a member of the board.", { userId: command.userId }));
+  }
+  const newRole = command.type === "changeMemberRole" ? command.role : null;
+  if (newRole === member.role) return UNCHANGED;
+  const owners = Object.values(state.members).filter((m) => m.role === "owner").length;
+  if (member.role === "owner" && owners === 1) {
+    return fail(
+      ruleBroken("last_owner", "A board always keeps at least one owner; make someone else an owner first.", {
+        userId: member.userId,
+      }),
+    );
+  }
+  return newRole === null
+    ? emit({ type: "member.removed", payload: { userId: member.userId, previousRole: member.role } })
+    : emit({ type: "member.roleChanged", payload: { userId: member.userId, role: newRole, previousRole: member.role } });
 }
 
 function createBoard(state: BoardState, command: CommandOf<"createBoard">, ctx: DecideContext): Decision {
@@ -543,8 +573,12 @@ function changeComment(
       notFound("comment_not_found", "This comment does not exist or was deleted.", { commentId: command.commentId }),
     );
   }
-  if (comment.authorId !== ctx.actor) {
-    return fail(forbidden("not_comment_author", "Only the author of a comment can edit or delete it."));
+  // Authors edit and delete their comments; owners may also delete anyone's.
+  const mayDelete = command.type === "deleteComment" && ctx.role === "owner";
+  if (comment.authorId !== ctx.actor && !mayDelete) {
+    return fail(
+      forbidden("not_comment_author", "Only the author of a comment can edit it, and only they or an owner delete it."),
+    );
   }
   if (command.type === "deleteComment") {
     return emit({ type: "comment.deleted", payload: { commentId: comment.id, key: comment.taskKey } });

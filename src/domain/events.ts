@@ -72,6 +72,8 @@ export const EVENT_VERSIONS = {
   "comment.edited": 1,
   "comment.deleted": 1,
   "member.added": 1,
+  "member.roleChanged": 1,
+  "member.removed": 1,
 } as const;
 export type EventType = keyof typeof EVENT_VERSIONS;
 
@@ -126,6 +128,8 @@ export const eventPayloadSchemas = {
   }),
   "comment.deleted": z.object({ commentId: z.string(), key: z.string() }),
   "member.added": z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) }),
+  "member.roleChanged": z.object({ userId: z.string(), role: z.enum(ROLES), previousRole: z.enum(ROLES) }),
+  "member.removed": z.object({ userId: z.string(), previousRole: z.enum(ROLES) }),
 } satisfies Record<EventType, z.ZodType>;
 
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloadSchemas)[T]>;

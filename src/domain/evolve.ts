@@ -219,6 +219,16 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
       touched.members.add(userId);
       break;
     }
+    case "member.roleChanged": {
+      const member = state.members[event.payload.userId];
+      if (member) member.role = event.payload.role;
+      touched.members.add(event.payload.userId);
+      break;
+    }
+    case "member.removed":
+      delete state.members[event.payload.userId];
+      touched.members.add(event.payload.userId);
+      break;
   }
   return state;
 }

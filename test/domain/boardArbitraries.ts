@@ -405,7 +405,7 @@ export function createBoard(store: MemoryStore, at: string): CommandResult {
         ownerName: "Olga",
       },
     },
-    { actor: OWNER, at },
+    { actor: OWNER, at, role: "owner" },
   );
 }
 

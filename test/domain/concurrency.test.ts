@@ -109,7 +109,7 @@ function board(startColumn: string): Board {
     const result = executeCommand(
       store,
       { opId, command, ...(baseSeq === undefined ? {} : { baseSeq }) },
-      { actor, at },
+      { actor, at, role: "owner" },
     );
     return { result, at, opId };
   };

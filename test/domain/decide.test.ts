@@ -289,7 +289,7 @@ describe("archive, restore and delete", () => {
 });
 
 describe("comments", () => {
-  it("can be edited and deleted by their author only", () => {
+  it("can be edited by their author only, and deleted by their author or an owner", () => {
     const b = testBoard();
     createTasks(b, 1);
     const added = expectApplied(b.run({ type: "addComment", key: "WEB-1", body: "First!" }, { actor: "ana" }));
@@ -298,7 +298,7 @@ describe("comments", () => {
       { type: "editComment", commentId: id, body: "Hijacked" },
       { type: "deleteComment", commentId: id },
     ] as const) {
-      const error = expectRejected(b.run(command, { actor: "ben" }), "not_comment_author");
+      const error = expectRejected(b.run(command, { actor: "ben", role: "member" }), "not_comment_author");
       expect(error.kind).toBe("forbidden");
     }
     expect(b.store.state.comments[id]).toMatchObject({ body: "First!", authorId: "ana", editedAt: null });
@@ -308,6 +308,15 @@ describe("comments", () => {
     expect(b.store.state.comments[id]).toMatchObject({ body: "First, edited", editedAt: editAt });
     expectApplied(b.run({ type: "deleteComment", commentId: id }, { actor: "ana" }));
     expect(b.store.state.comments[id]).toBeUndefined();
+
+    const another = expectApplied(b.run({ type: "addComment", key: "WEB-1", body: "Off topic" }, { actor: "ana" }));
+    const anotherId = another.type === "comment.added" ? another.payload.commentId : "";
+    expectRejected(
+      b.run({ type: "editComment", commentId: anotherId, body: "x" }, { actor: "ben" }),
+      "not_comment_author",
+    );
+    expectApplied(b.run({ type: "deleteComment", commentId: anotherId }, { actor: "ben", role: "owner" }));
+    expect(b.store.state.comments[anotherId]).toBeUndefined();
   });
 });
 

@@ -21,7 +21,7 @@ describe("a command sent again with the same opId", () => {
 
         for (const [i, s] of run.entries()) {
           const envelope = envelopeFor(store, s, `op-${i}`);
-          const caller = { actor: s.actor, at: now() };
+          const caller = { actor: s.actor, at: now(), role: "owner" as const };
           sent.push({ envelope, caller, result: executeCommand(store, envelope, caller) });
 
           // Retry the command just sent and one sent earlier, later than they first ran.

@@ -109,7 +109,7 @@ describe("any sequence of commands", () => {
           const before = structuredClone(store.state);
           const appended = store.events.length;
           const envelope = envelopeFor(store, s, `op-${i}`);
-          const result = executeCommand(store, envelope, { actor: s.actor, at: now() });
+          const result = executeCommand(store, envelope, { actor: s.actor, at: now(), role: "owner" });
           tally(
             result.status === "applied"
               ? result.event.type

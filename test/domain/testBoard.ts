@@ -3,14 +3,14 @@ import { type CommandResult, executeCommand } from "../../src/board/engine";
 import type { Command } from "../../src/domain/commands";
 import type { DomainError } from "../../src/domain/errors";
 import type { BoardEvent } from "../../src/domain/events";
-import { columnOrder, type Task } from "../../src/domain/model";
+import { columnOrder, type Role, type Task } from "../../src/domain/model";
 import { clock, createBoard, OWNER } from "./boardArbitraries";
 import { type MemoryStore, memoryStore } from "./memoryStore";
 
 /** A board with its owner, driven through the engine one command at a time, for example-based tests. */
 export interface TestBoard {
   store: MemoryStore;
-  run(command: Command, options?: { actor?: string; baseSeq?: number }): CommandResult;
+  run(command: Command, options?: { actor?: string; baseSeq?: number; role?: Role }): CommandResult;
   /** The `at` the next command will be stamped with. */
   nextAt(): string;
   task(key: string): Task;
@@ -39,7 +39,7 @@ export function testBoard(): TestBoard {
         command,
         ...(options.baseSeq === undefined ? {} : { baseSeq: options.baseSeq }),
       };
-      return executeCommand(store, envelope, { actor: options.actor ?? OWNER, at });
+      return executeCommand(store, envelope, { actor: options.actor ?? OWNER, at, role: options.role ?? "owner" });
     },
     task(key) {
       const task = store.state.tasks[key];

@@ -117,7 +117,7 @@ export async function addMember(
 ): Promise<void> {
   const { result } = await roomOf(boardId).command(
     { opId: crypto.randomUUID(), command: { type: "addMember", userId, name, role } },
-    "usr_local",
+    { id: "usr_local", role: "owner" },
   );
   expect(result.status, JSON.stringify(result)).toBe("applied");
 }

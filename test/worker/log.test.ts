@@ -297,7 +297,7 @@ describe("POST /commands", () => {
     await addMember(id, "usr_other", "member", "Other");
     const theirs = await roomOf(id).command(
       { opId: "op-theirs-0001", command: { type: "updateTask", key: task.key, changes: { title: "Theirs" } } },
-      "usr_other",
+      { id: "usr_other", role: "member" },
     );
     expect(theirs.result.status).toBe("applied");
     const theirSeq = theirs.result.seq;

@@ -60,7 +60,7 @@ async function busyBoard(): Promise<{ id: string; keys: string[] }> {
   const base = (await ok("GET", `/boards/${id}/snapshot`)).seq;
   const theirs = await roomOf(id).command(
     { opId: "op-their-title", command: { type: "updateTask", key: login, changes: { title: "Fix the login loop" } } },
-    "usr_other",
+    { id: "usr_other", role: "member" },
   );
   expect(theirs.result.status).toBe("applied");
   const conflict = await call("PATCH", `/boards/${id}/tasks/${login}`, { title: "Mine" }, { "if-match": `"${base}"` });

@@ -1,0 +1,451 @@
+import { z } from "zod";
+import { boardKeySchema } from "./commands";
+import {
+  type BoardEvent,
+  EVENT_VERSIONS,
+  type EventType,
+  eventPayloadSchemas,
+  type StoredEvent,
+  storedEventSchema,
+  upcast,
+} from "./events";
+import { evolve } from "./evolve";
+import { BOARD_MODES, type BoardState, emptyState } from "./model";
+
+// A board's log as a file: what export writes, import reads and the replay CLI
+// folds. NDJSON, one JSON value per line: a header naming the board, then every
+// stored event in seq order. Reading checks the whole file before anyone acts on
+// it, and names the first line that is wrong, so a refused import changes nothing
+// and says where to look.
+
+export const BOARD_LOG_FORMAT = "lanes-board-log";
+export const BOARD_LOG_VERSION = 1;
+
+export const boardLogHeaderSchema = z.object({
+  format: z.literal(BOARD_LOG_FORMAT),
+  version: z.number().int().min(1),
+  board: z.object({ id: z.string(), name: z.string(), key: z.string(), mode: z.enum(BOARD_MODES) }),
+  /** The board's last seq when it was exported: the file must end there. */
+  seq: z.number().int().min(0),
+  exportedAt: z.string(),
+});
+export type BoardLogHeader = z.infer<typeof boardLogHeaderSchema>;
+
+export function boardLogHeader(board: BoardLogHeader["board"], seq: number, exportedAt: string): BoardLogHeader {
+  return {
+    format: BOARD_LOG_FORMAT,
+    version: BOARD_LOG_VERSION,
+    board: { id: board.id, name: board.name, key: board.key, mode: board.mode },
+    seq,
+    exportedAt,
+  };
+}
+
+/** `WEB-2026-11-24.ndjson`: the board's key and the day (UTC) it was exported. */
+export function boardLogFileName(key: string, exportedAt: string): string {
+  return `${key}-${exportedAt.slice(0, 10)}.ndjson`;
+}
+
+/** One line of the file, newline included. */
+export function boardLogLine(value: BoardLogHeader | StoredEvent): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+/** The first thing wrong with a log file, and the line (1-based) it is on. */
+export class BoardLogError extends Error {
+  constructor(
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(`Line ${line}: ${problem}`);
+  }
+}
+
+export interface BoardLog {
+  /** Null only when the file had none and the caller allowed that (a raw dump of events). */
+  header: BoardLogHeader | null;
+  /**
+   * The events in seq order, as stored: older versions keep their old shape (upcast
+   * rebuilds them on every read, as for the board's own log); current ones carry
+   * their payload as the schema parsed it, so a field the schema does not know can
+   * never reach the board.
+   */
+  events: StoredEvent[];
+  /** The board after the last event. */
+  state: BoardState;
+}
+
+export interface ReadOptions {
+  /** Import insists on the header; the replay CLI also reads a bare list of events. */
+  requireHeader: boolean;
+  /** Import makes a board people work on, so a log that deletes its board is refused. */
+  requireLiveBoard: boolean;
+}
+
+/** Parses and checks a whole log, folding it as it goes. Throws BoardLogError at the first bad line. */
+export function readBoardLog(text: string, options: ReadOptions): BoardLog {
+  let header: BoardLogHeader | null = null;
+  let headerLine = 0;
+  const events: StoredEvent[] = [];
+  const state = emptyState();
+  const opIds = new Map<string, number>();
+  let lineNumber = 0;
+  let lastLine = 0;
+  let sawFirstLine = false;
+
+  for (const { raw, end } of lines(text)) {
+    lineNumber += 1;
+    if (raw.trim() === "") continue;
+    const line = lineNumber;
+    lastLine = line;
+    const value = parseJson(raw, line, () => text.slice(end + 1).trim() === "");
+
+    if (!sawFirstLine) {
+      sawFirstLine = true;
+      if (isObject(value) && "format" in value) {
+        header = parseHeader(value, line);
+        headerLine = line;
+        continue;
+      }
+      if (options.requireHeader) {
+        throw new BoardLogError(
+          line,
+          `this is not a board-log header. An exported board starts with {"format":"${BOARD_LOG_FORMAT}","version":${BOARD_LOG_VERSION},"board":{…},"seq":…}; export the board again and import that file unchanged.`,
+        );
+      }
+    }
+
+    const stored = parseEvent(value, line);
+    const expected = events.length + 1;
+    if (stored.seq !== expected) {
+      throw new BoardLogError(
+        line,
+        stored.seq > expected
+          ? `expected seq ${expected} but found ${stored.seq}: ${stored.seq - 1 === expected ? `event ${expected} is` : `events ${expected}–${stored.seq - 1} are`} missing. A log holds every event from seq 1, without a gap.`
+          : `expected seq ${expected} but found ${stored.seq}: events must appear once each, in seq order.`,
+      );
+    }
+    const firstUse = opIds.get(stored.opId);
+    if (firstUse !== undefined) {
+      throw new BoardLogError(
+        line,
+        `opId ${stored.opId} was already used by the event on line ${firstUse}; every event has its own opId.`,
+      );
+    }
+    opIds.set(stored.opId, line);
+
+    const { event, kept } = checkVersion(stored, line);
+    const problem = whyItCannotApply(state, event);
+    if (problem) throw new BoardLogError(line, problem);
+    if (event.type === "board.deleted" && options.requireLiveBoard) {
+      throw new BoardLogError(line, "this event deletes the board, and a deleted board cannot be imported.");
+    }
+    evolve(state, event);
+    events.push(kept);
+  }
+
+  if (!sawFirstLine) {
+    throw new BoardLogError(
+      1,
+      "the file is empty. An exported board log holds a header line and then one event per line.",
+    );
+  }
+  if (events.length === 0) {
+    throw new BoardLogError(
+      lineNumber + 1,
+      "the file has a header but no events; a board log holds at least the board.created event.",
+    );
+  }
+  if (header) checkHeaderAgainstLog(header, headerLine, state, lastLine);
+  return { header, events, state };
+}
+
+// ---- lines ------------------------------------------------------------------
+
+/** Each line without its line break, and where that break is. */
+function* lines(text: string): Generator<{ raw: string; end: number }> {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    // Files edited on Windows end their lines with \r\n.
+    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    yield { raw, end };
+    start = end + 1;
+  }
+}
+
+function parseJson(raw: string, line: number, isLastLine: () => boolean): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BoardLogError(
+      line,
+      isLastLine()
+        ? `this line is not complete JSON (${reason}); the file looks cut short. Export the board again.`
+        : `this line is not valid JSON (${reason}); each line must be one JSON object.`,
+    );
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `payload.task.title: expected string` from a zod failure. */
+function describeIssue(error: z.ZodError, prefix = ""): string {
+  const issue = error.issues[0];
+  if (!issue) return "it does not match the expected shape";
+  const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
+  return `${path ? `${path}: ` : ""}${issue.message}`;
+}
+
+// ---- header -----------------------------------------------------------------
+
+function parseHeader(value: Record<string, unknown>, line: number): BoardLogHeader {
+  if (value.format !== BOARD_LOG_FORMAT) {
+    throw new BoardLogError(
+      line,
+      `the header says format ${JSON.stringify(value.format)}, but this is not a Lanes board log (format "${BOARD_LOG_FORMAT}"). Import a file written by the board export.`,
+    );
+  }
+  if (typeof value.version === "number" && value.version > BOARD_LOG_VERSION) {
+    throw new BoardLogError(
+      line,
+      `the file is board-log version ${value.version}, newer than this build reads (version ${BOARD_LOG_VERSION}); update Lanes, or export from the same version.`,
+    );
+  }
+  const parsed = boardLogHeaderSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new BoardLogError(line, `the header is not valid (${describeIssue(parsed.error)}); export the board again.`);
+  }
+  return parsed.data;
+}
+
+function checkHeaderAgainstLog(header: BoardLogHeader, line: number, state: BoardState, lastLine: number): void {
+  if (state.seq < header.seq) {
+    throw new BoardLogError(
+      lastLine + 1,
+      `the file ends at seq ${state.seq}, but its header says the board had ${header.seq} events: the file was cut short. Export the board again.`,
+    );
+  }
+  if (state.seq > header.seq) {
+    throw new BoardLogError(
+      line,
+      `the header says the board had ${header.seq} events, but the file holds ${state.seq}; the header does not belong to these events.`,
+    );
+  }
+  const board = state.board;
+  if (board && (board.id !== header.board.id || board.key !== header.board.key || board.mode !== header.board.mode)) {
+    throw new BoardLogError(
+      line,
+      `the header names board ${header.board.key} (${header.board.id}), but the events are those of ${board.key} (${board.id}); the header does not belong to these events.`,
+    );
+  }
+}
+
+// ---- events -----------------------------------------------------------------
+
+function parseEvent(value: unknown, line: number): StoredEvent {
+  if (!isObject(value)) throw new BoardLogError(line, "this line is not a JSON object; each line holds one event.");
+  if (typeof value.type === "string" && !Object.hasOwn(EVENT_VERSIONS, value.type)) {
+    throw new BoardLogError(
+      line,
+      `"${value.type}" is not an event type this build knows; the log may come from a newer version of Lanes, or was edited.`,
+    );
+  }
+  const parsed = storedEventSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new BoardLogError(
+      line,
+      `this is not a stored event (${describeIssue(parsed.error)}); an event is {seq, opId, actor, at, type, v, payload}.`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The event in the current shape for folding, and the event to keep. An older
+ * version is rebuilt (and so checked) by `upcast`; the current version is checked
+ * against its schema here, because `upcast` trusts events this build wrote and a
+ * file may have been edited.
+ */
+function checkVersion(stored: StoredEvent, line: number): { event: BoardEvent; kept: StoredEvent } {
+  const current = EVENT_VERSIONS[stored.type];
+  if (stored.v > current) {
+    throw new BoardLogError(
+      line,
+      `${stored.type} version ${stored.v} is newer than this build knows (version ${current}); update Lanes to read this log.`,
+    );
+  }
+  if (stored.v < current) {
+    try {
+      return { event: upcast(stored), kept: stored };
+    } catch (error) {
+      const reason = error instanceof z.ZodError ? describeIssue(error, "payload") : "it cannot be upgraded";
+      throw new BoardLogError(line, `this ${stored.type} v${stored.v} event is not valid (${reason}).`);
+    }
+  }
+  const parsed = eventPayloadSchemas[stored.type].safeParse(stored.payload);
+  if (!parsed.success) {
+    throw new BoardLogError(
+      line,
+      `the ${stored.type} payload is not valid (${describeIssue(parsed.error, "payload")}); the line may have been edited.`,
+    );
+  }
+  const kept = { ...stored, payload: parsed.data as Record<string, unknown> };
+  return { event: kept as BoardEvent, kept };
+}
+
+const TASK_EVENTS = new Set<EventType>([
+  "task.updated",
+  "task.moved",
+  "task.archived",
+  "task.restored",
+  "task.deleted",
+  "comment.added",
+]);
+
+/**
+ * What `decide` guarantees of every event it writes, checked again for a log read
+ * from a file: `evolve` quietly skips an event about a task or column that does not
+ * exist, and a log that relies on that would import as a board that never existed.
+ */
+function whyItCannotApply(state: BoardState, event: BoardEvent): string | null {
+  const board = state.board;
+  if (event.type === "board.created") {
+    if (board) return "the board was already created by an earlier event; a log holds one board.created.";
+    const key = boardKeySchema.safeParse(event.payload.key);
+    return key.success
+      ? null
+      : `the board key "${event.payload.key}" is not valid: ${key.error.issues[0]?.message ?? "use A–Z and 0–9"}`;
+  }
+  if (!board) return `the log must start with board.created, but this first event is ${event.type}.`;
+  if (board.deletedAt !== null) return `the board was deleted at ${board.deletedAt}; no event can follow its deletion.`;
+
+  const missingTask = (key: string) =>
+    state.tasks[key] ? null : `${event.type} names task ${key}, which does not exist at this point of the log.`;
+  const missingColumn = (id: string) =>
+    state.columns[id] ? null : `${event.type} names column "${id}", which does not exist at this point of the log.`;
+
+  if (TASK_EVENTS.has(event.type) && "key" in event.payload) {
+    const problem = missingTask(event.payload.key);
+    if (problem) return problem;
+  }
+  switch (event.type) {
+    case "column.added":
+      return state.columns[event.payload.column.id]
+        ? `column "${event.payload.column.id}" already exists; a column is added once.`
+        : null;
+    case "column.updated":
+    case "column.moved":
+      return missingColumn(event.payload.columnId);
+    case "column.removed": {
+      const { columnId, targetColumnId, moves } = event.payload;
+      return (
+        missingColumn(columnId) ??
+        (targetColumnId === null ? null : missingColumn(targetColumnId)) ??
+        moves.map((m) => missingTask(m.key)).find((p) => p !== null) ??
+        null
+      );
+    }
+    case "task.created": {
+      const { key, number, columnId } = event.payload.task;
+      if (key !== `${board.key}-${number}`) {
+        return `task ${key} does not follow the board's key: task number ${number} of board ${board.key} is ${board.key}-${number}.`;
+      }
+      if (state.tasks[key] || number < state.nextNumber) {
+        return `task ${key} was created before; task numbers are never reused (the next one is ${state.nextNumber}).`;
+      }
+      return missingColumn(columnId);
+    }
+    case "task.moved":
+      return missingColumn(event.payload.toColumnId);
+    case "comment.added":
+      return state.comments[event.payload.commentId]
+        ? `comment ${event.payload.commentId} already exists; a comment is added once.`
+        : null;
+    case "comment.edited":
+    case "comment.deleted":
+      return state.comments[event.payload.commentId]
+        ? null
+        : `${event.type} names comment ${event.payload.commentId}, which does not exist at this point of the log.`;
+    default:
+      return null;
+  }
+}
+
+// ---- import -----------------------------------------------------------------
+
+export interface Rebrand {
+  /** The new board's id: an imported board never takes the id of the one it came from. */
+  boardId: string;
+  /** A new task-key prefix: WEB-12 becomes NEW-12 wherever the log names it. */
+  key?: string | undefined;
+  /** A new name for the board. */
+  name?: string | undefined;
+}
+
+/** The importer's own fact, when a new name has to be recorded after the log's renames. */
+export interface ImportStamp {
+  opId: string;
+  actor: string;
+  at: string;
+}
+
+/**
+ * The log as the new board records it: its id, and the new key and name where
+ * given. A new name is written into board.created when the log never renames the
+ * board; when it does, the renames stay as they happened and a board.renamed by
+ * the importer is added at the end, so the history reads true.
+ */
+export function rebrandLog(log: BoardLog, to: Rebrand, stamp: ImportStamp): StoredEvent[] {
+  const board = log.state.board;
+  if (!board) throw new Error("a read log always holds its board");
+  const rewriteKeys = to.key !== undefined && to.key !== board.key ? keyRewriter(board.key, to.key) : null;
+  const renamed = log.events.some((e) => e.type === "board.renamed");
+  const events = log.events.map((event): StoredEvent => {
+    const payload = rewriteKeys ? (rewriteKeys(event.payload) as Record<string, unknown>) : event.payload;
+    if (event.type !== "board.created") return rewriteKeys ? { ...event, payload } : event;
+    return {
+      ...event,
+      payload: {
+        ...payload,
+        boardId: to.boardId,
+        ...(to.key === undefined ? {} : { key: to.key }),
+        ...(to.name === undefined || renamed ? {} : { name: to.name }),
+      },
+    };
+  });
+  const lastName = board.name;
+  if (to.name === undefined || !renamed || lastName === to.name) return events;
+  return [
+    ...events,
+    {
+      seq: events.length + 1,
+      opId: stamp.opId,
+      actor: stamp.actor,
+      at: stamp.at,
+      type: "board.renamed",
+      v: EVENT_VERSIONS["board.renamed"],
+      payload: { name: to.name, previousName: lastName },
+    },
+  ];
+}
+
+/**
+ * Replaces every string that is exactly a task key of the old board (WEB-12) with
+ * the same number under the new key. A generic walk, so a field added to a future
+ * event version is rewritten without touching this function.
+ */
+function keyRewriter(from: string, to: string): (value: unknown) => unknown {
+  const taskKey = new RegExp(`^${from}-\\d+$`);
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") return taskKey.test(value) ? `${to}${value.slice(from.length)}` : value;
+    if (Array.isArray(value)) return value.map(walk);
+    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    return value;
+  };
+  return walk;
+}

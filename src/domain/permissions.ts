@@ -1,0 +1,44 @@
+import type { Command } from "./commands";
+import { type DomainError, forbidden } from "./errors";
+import type { Role } from "./model";
+
+// Who may do what on a board. Owners: everything, including the board's settings
+// (name, columns), its members and its deletion. Members: read and write the work
+// (tasks, comments, and later sprints and worklogs). Viewers: read only.
+
+export type Access = "read" | "write" | "owner";
+
+const OWNER_COMMANDS = new Set<Command["type"]>([
+  "createBoard",
+  "renameBoard",
+  "deleteBoard",
+  "addColumn",
+  "updateColumn",
+  "moveColumn",
+  "removeColumn",
+  "addMember",
+  "changeMemberRole",
+  "removeMember",
+]);
+
+export function accessFor(command: Command): Access {
+  return OWNER_COMMANDS.has(command.type) ? "owner" : "write";
+}
+
+export function allows(role: Role, access: Access): boolean {
+  if (access === "read") return true;
+  if (access === "write") return role !== "viewer";
+  return role === "owner";
+}
+
+/** Why `role` may not run `command`, or null when it may. */
+export function permissionFor(role: Role, command: Command): DomainError | null {
+  return refusal(role, accessFor(command));
+}
+
+export function refusal(role: Role, access: Access): DomainError | null {
+  if (allows(role, access)) return null;
+  return access === "owner"
+    ? forbidden("owners_only", "Only the board's owners can do this; ask an owner.")
+    : forbidden("read_only", "You can view this board but not change it; ask an owner for member access.");
+}
