@@ -119,7 +119,10 @@ function changeMembership(state: BoardState, command: CommandOf<"changeMemberRol
   }
   return newRole === null
     ? emit({ type: "member.removed", payload: { userId: member.userId, previousRole: member.role } })
-    : emit({ type: "member.roleChanged", payload: { userId: member.userId, role: newRole, previousRole: member.role } });
+    : emit({
+        type: "member.roleChanged",
+        payload: { userId: member.userId, role: newRole, previousRole: member.role },
+      });
 }
 
 function createBoard(state: BoardState, command: CommandOf<"createBoard">, ctx: DecideContext): Decision {
