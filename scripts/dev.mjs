@@ -3,7 +3,7 @@
 // the demo workspace once the server answers.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { seedDemo } from "./seed.mjs";
+import { DEMO_USERS, seedDemo } from "./seed.mjs";
 
 const port = process.env.PORT ?? "8787";
 const state = process.env.LANES_STATE ?? ".wrangler/state";
@@ -27,7 +27,7 @@ server.on("exit", (code) => process.exit(code ?? 0));
 const base = `http://127.0.0.1:${port}`;
 for (let attempt = 0; attempt < 120; attempt++) {
   try {
-    const res = await fetch(`${base}/api/v1/boards`);
+    const res = await fetch(`${base}/api/v1/openapi.json`);
     if (res.ok) break;
   } catch {
     // not up yet
@@ -36,10 +36,11 @@ for (let attempt = 0; attempt < 120; attempt++) {
 }
 try {
   const seeded = await seedDemo(base);
+  const people = DEMO_USERS.map((u) => `    ${u.email.padEnd(18)} ${u.password.padEnd(22)} ${u.role}`).join("\n");
   console.log(
-    seeded.created
-      ? `\n  Lanes is ready on http://localhost:${port} with the demo board (${seeded.tasks} tasks).\n`
-      : `\n  Lanes is ready on http://localhost:${port}.\n`,
+    `\n  Lanes is ready on http://localhost:${port}` +
+      (seeded.created ? ` with the demo board (${seeded.tasks} tasks).` : ".") +
+      `\n  Sign in as one of the demo people (development only):\n${people}\n`,
   );
 } catch (error) {
   console.error("Seeding the demo workspace failed:", error);

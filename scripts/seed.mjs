@@ -56,23 +56,53 @@ const TASKS = [
 
 export const DEMO_KEY = "WEB";
 
-export async function seedDemo(baseUrl) {
+/** Demo people for local development only: the seed never runs on a deploy. */
+export const DEMO_USERS = [
+  { name: "Alice Martin", email: "alice@lanes.dev", password: "alice-demo-password", role: "owner" },
+  { name: "Bob Okafor", email: "bob@lanes.dev", password: "bob-demo-password", role: "member" },
+  { name: "Carol Ruiz", email: "carol@lanes.dev", password: "carol-demo-password", role: "viewer" },
+];
+
+/** A signed-in client for one person: their session cookie, sent from the app's own origin. */
+async function signIn(baseUrl, person) {
+  const post = (path, body) =>
+    fetch(`${baseUrl}/api/v1${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: baseUrl },
+      body: JSON.stringify(body),
+    });
+  let res = await post("/auth/signup", { email: person.email, name: person.name, password: person.password });
+  if (res.status === 409) res = await post("/auth/login", { email: person.email, password: person.password });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`signing in ${person.email} answered ${res.status}: ${text}`);
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  const { user } = JSON.parse(text);
   const call = async (method, path, body) => {
-    const res = await fetch(`${baseUrl}/api/v1${path}`, {
+    const answer = await fetch(`${baseUrl}/api/v1${path}`, {
       method,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", origin: baseUrl, cookie },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return text ? JSON.parse(text) : null;
+    const reply = await answer.text();
+    if (!answer.ok) throw new Error(`${method} ${path} answered ${answer.status}: ${reply}`);
+    return reply ? JSON.parse(reply) : null;
   };
+  return { user, call };
+}
+
+export async function seedDemo(baseUrl) {
+  const people = [];
+  for (const person of DEMO_USERS) people.push(await signIn(baseUrl, person));
+  const [owner, member] = people;
+  const call = owner.call;
 
   const { boards } = await call("GET", "/boards");
   if (boards.some((b) => b.key === DEMO_KEY)) return { created: false };
 
   const { board } = await call("POST", "/boards", { name: "Website Relaunch", key: DEMO_KEY, mode: "kanban" });
   const at = `/boards/${board.id}`;
+  await call("POST", `${at}/members`, { email: DEMO_USERS[1].email, role: "member" });
+  await call("POST", `${at}/members`, { email: DEMO_USERS[2].email, role: "viewer" });
   await call("POST", `${at}/columns`, {
     name: "Review",
     category: "in_progress",
@@ -92,7 +122,7 @@ export async function seedDemo(baseUrl) {
       labels,
       storyPoints,
       description: `Part of the website relaunch.\n\n- [ ] agree on scope\n- [ ] ship it`,
-      ...(i % 3 === 0 ? { assigneeId: "usr_local" } : {}),
+      ...(i % 3 === 0 ? { assigneeId: owner.user.id } : i % 3 === 1 ? { assigneeId: member.user.id } : {}),
       ...(i % 7 === 3 ? { dueDate: `2026-12-${String(10 + (i % 18)).padStart(2, "0")}` } : {}),
     });
     keys.push(task.key);
@@ -103,7 +133,7 @@ export async function seedDemo(baseUrl) {
   for (const key of keys.slice(18, 24)) await call("POST", `${at}/tasks/${key}/move`, { columnId: "in_progress" });
   await call("POST", `${at}/tasks/${keys[19]}/move`, { columnId: "in_progress", position: "top" });
   await call("PATCH", `${at}/tasks/${keys[1]}`, { title: "Hero image loads slowly on mobile (3G)" });
-  await call("POST", `${at}/tasks/${keys[1]}/comments`, { body: "Measured 4.8 s LCP on a throttled Moto G4." });
+  await member.call("POST", `${at}/tasks/${keys[1]}/comments`, { body: "Measured 4.8 s LCP on a throttled Moto G4." });
   await call("POST", `${at}/tasks/${keys[17]}/comments`, {
     body: "Drafts are filtered now; needs a second pair of eyes.",
   });

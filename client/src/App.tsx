@@ -1,9 +1,24 @@
-import { For, onMount, Show } from "solid-js";
+import { createEffect, For, onMount, Show } from "solid-js";
 import { BoardView } from "./components/BoardView";
+import { SignIn } from "./components/SignIn";
 import { boardsStore, loadBoards, openBoard } from "./stores/boards";
+import { checkSession, sessionStore, signOut } from "./stores/session";
 
 export function App() {
-  onMount(() => void loadBoards());
+  onMount(() => void checkSession());
+  createEffect(() => {
+    if (sessionStore.user) void loadBoards();
+  });
+  return (
+    <Show when={sessionStore.checked}>
+      <Show when={sessionStore.user} fallback={<SignIn />}>
+        {(user) => <Workspace name={user().name} />}
+      </Show>
+    </Show>
+  );
+}
+
+function Workspace(props: { name: string }) {
   return (
     <div class="app">
       <header>
@@ -15,6 +30,12 @@ export function App() {
           </select>
         </label>
         <a href="/api/docs">API reference</a>
+        <span class="who">
+          {props.name}{" "}
+          <button type="button" onClick={() => void signOut().then(() => location.reload())}>
+            Sign out
+          </button>
+        </span>
       </header>
       <Show when={boardsStore.error}>
         <p role="alert" class="error">

@@ -9,6 +9,12 @@ export interface BoardSummary {
   mode: "kanban" | "scrum";
 }
 
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+}
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -37,6 +43,10 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 }
 
 export const api = {
+  me: () => request<{ user: User }>("/me"),
+  login: (email: string, password: string) =>
+    request<{ user: User }>("/auth/login", { method: "POST", body: JSON.stringify({ email, password }) }),
+  logout: () => request<null>("/auth/logout", { method: "POST" }),
   boards: () => request<{ boards: BoardSummary[] }>("/boards"),
   snapshot: (boardId: string) => request<Snapshot>(`/boards/${encodeURIComponent(boardId)}/snapshot`),
 };

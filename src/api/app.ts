@@ -2,17 +2,22 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import { identifyActor } from "../auth/localActor";
+import { identify } from "../auth/identify";
+import { authRoutes } from "./auth";
 import { boardRoutes } from "./boards";
 import { columnRoutes } from "./columns";
 import type { AppEnv } from "./context";
 import { ApiError, errorResponse, handleError, tooLarge } from "./errors";
 import { logRoutes } from "./log";
+import { memberRoutes } from "./members";
 import { operationsRoutes } from "./operations";
 import { searchRoutes } from "./search";
 import { taskRoutes } from "./tasks";
+import { tokenRoutes } from "./tokens";
+import { IMPORT_PATH, importTooLarge, MAX_IMPORT_BYTES, transferRoutes } from "./transfer";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const API_BASE = "/api/v1";
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
@@ -24,8 +29,20 @@ export function createApp() {
 
   // The API description and its browsable reference are public: they describe the
   // product, not anyone's data.
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "lanes_session",
+    description: "Set by signing up or in; the web app's way in.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "token", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (`lanes_…`) made in the app, for programs.",
+  });
   app.doc31("/api/v1/openapi.json", {
     openapi: "3.1.0",
+    security: [{ session: [] }, { token: [] }],
     info: {
       title: "Lanes API",
       version: "1",
@@ -40,15 +57,26 @@ export function createApp() {
   );
 
   const api = new OpenAPIHono<AppEnv>();
-  api.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, tooLarge()) }));
-  api.use("*", identifyActor);
+  const defaultLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, tooLarge()) });
+  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => errorResponse(c, importTooLarge()) });
+  // Every body is small except an imported board log, which is a whole board's history.
+  api.use("*", (c, next) =>
+    c.req.method === "POST" && c.req.path === `${API_BASE}${IMPORT_PATH}`
+      ? importLimit(c, next)
+      : defaultLimit(c, next),
+  );
+  api.use("*", identify);
+  api.route("/", authRoutes);
+  api.route("/", tokenRoutes);
   api.route("/", boardRoutes);
+  api.route("/", memberRoutes);
   api.route("/", columnRoutes);
   api.route("/", taskRoutes);
   api.route("/", logRoutes);
   api.route("/", operationsRoutes);
   api.route("/", searchRoutes);
-  app.route("/api/v1", api);
+  api.route("/", transferRoutes);
+  app.route(API_BASE, api);
   return app;
 }
 

@@ -1,29 +1,42 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
+import { memberships } from "../auth/schema";
 import { type BoardRow, boards } from "../db/schema";
 import type { Command } from "../domain/commands";
+import type { Role } from "../domain/model";
 import type { CommandResult } from "../domain/outcomes";
+import { type Access, refusal } from "../domain/permissions";
 import type { TaskView } from "../domain/views";
 import type { AppEnv } from "./context";
 import { ApiError, conflictError, fromDomain } from "./errors";
 
-// The one way a route reaches a board: look it up in the directory (a board that
-// does not exist and a board you may not see answer the same 404), then talk to
-// its BoardRoom.
+// The one way a route reaches a board: look up the board together with the
+// caller's membership (a board that does not exist and a board you are not a
+// member of answer the same 404), check the role against what the route needs,
+// then talk to its BoardRoom, passing who asks and in which role.
 
 export function directory(c: Context<AppEnv>) {
   return drizzle(c.env.DB);
 }
 
-export async function openBoard(c: Context<AppEnv>, boardId: string) {
-  const row = await directory(c)
-    .select()
+export interface OpenBoard {
+  row: BoardRow;
+  role: Role;
+  room: ReturnType<typeof roomOf>;
+}
+
+export async function openBoard(c: Context<AppEnv>, boardId: string, access: Access): Promise<OpenBoard> {
+  const found = await directory(c)
+    .select({ row: boards, role: memberships.role })
     .from(boards)
+    .innerJoin(memberships, and(eq(memberships.boardId, boards.id), eq(memberships.userId, c.var.actor.id)))
     .where(and(eq(boards.id, boardId), isNull(boards.deletedAt)))
     .get();
-  if (!row) throw boardNotFound();
-  return { row, room: roomOf(c.env, boardId) };
+  if (!found) throw boardNotFound();
+  const refused = refusal(found.role, access);
+  if (refused) throw fromDomain(refused);
+  return { row: found.row, role: found.role, room: roomOf(c.env, boardId) };
 }
 
 export function roomOf(env: Env, boardId: string) {
@@ -60,7 +73,7 @@ export interface WriteOptions {
  */
 export async function runCommand(
   c: Context<AppEnv>,
-  room: DurableObjectStub<import("../board/BoardRoom").BoardRoom>,
+  board: Pick<OpenBoard, "room" | "role">,
   command: Command,
   options: WriteOptions = {},
 ): Promise<{ result: Extract<CommandResult, { status: "applied" | "unchanged" }>; task: TaskView | null }> {
@@ -70,7 +83,7 @@ export async function runCommand(
     command,
     ...(baseSeq === undefined ? {} : { baseSeq }),
   };
-  const { result, task } = await room.command(envelope, { id: c.var.actor.id, role: "owner" });
+  const { result, task } = await board.room.command(envelope, { id: c.var.actor.id, role: board.role });
   return { result: settle(result), task };
 }
 

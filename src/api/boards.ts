@@ -1,10 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
-import { eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Context } from "hono";
 import { z } from "zod";
-import { boards } from "../db/schema";
+import { memberships } from "../auth/schema";
+import { type BoardRow, boards } from "../db/schema";
 import { boardKeySchema, boardNameSchema } from "../domain/commands";
-import { BOARD_MODES } from "../domain/model";
+import { BOARD_MODES, ROLES } from "../domain/model";
 import { boardView, directory, openBoard, roomOf, runCommand } from "./boardAccess";
+import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
 import { boardParams, boardSchema } from "./schemas";
@@ -22,14 +25,24 @@ boardRoutes.openapi(
     tags: ["Boards"],
     summary: "List the boards you can see",
     responses: {
-      200: jsonContent(z.object({ boards: z.array(boardSchema) }), "Boards, newest first"),
+      200: jsonContent(
+        z.object({
+          boards: z.array(boardSchema.extend({ role: z.enum(ROLES).meta({ description: "Your role on it." }) })),
+        }),
+        "Boards you are a member of, newest first",
+      ),
       ...errorResponses(401),
     },
   }),
   async (c) => {
-    const rows = await directory(c).select().from(boards).where(isNull(boards.deletedAt)).all();
-    rows.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    return c.json({ boards: rows.map(boardView) }, 200);
+    const rows = await directory(c)
+      .select({ board: boards, role: memberships.role })
+      .from(boards)
+      .innerJoin(memberships, and(eq(memberships.boardId, boards.id), eq(memberships.userId, c.var.actor.id)))
+      .where(isNull(boards.deletedAt))
+      .orderBy(desc(boards.createdAt))
+      .all();
+    return c.json({ boards: rows.map(({ board, role }) => ({ ...boardView(board), role })) }, 200);
   },
 );
 
@@ -47,12 +60,8 @@ boardRoutes.openapi(
   }),
   async (c) => {
     const input = c.req.valid("json");
-    const db = directory(c);
-    const taken = await db.select({ id: boards.id }).from(boards).where(eq(boards.key, input.key)).get();
-    if (taken) throw keyTaken(input.key);
-    const id = `brd_${randomHex(12)}`;
-    const row = {
-      id,
+    const row: BoardRow = {
+      id: newBoardId(),
       name: input.name,
       key: input.key,
       mode: input.mode,
@@ -60,36 +69,26 @@ boardRoutes.openapi(
       createdBy: c.var.actor.id,
       deletedAt: null,
     };
-    try {
-      await db.insert(boards).values(row);
-    } catch (error) {
-      // Two creators raced for the same key: the unique index decided.
-      if (String(error).includes("UNIQUE")) throw keyTaken(input.key);
-      throw error;
-    }
-    try {
+    await claimBoard(c, row, async (room) => {
       const { result } = await runCommand(
         c,
-        roomOf(c.env, id),
+        { room, role: "owner" },
         {
           type: "createBoard",
-          boardId: id,
+          boardId: row.id,
           name: input.name,
           key: input.key,
           mode: input.mode,
           ownerName: c.var.actor.name,
         },
-        { idempotencyKey: `create-${id}` },
+        { idempotencyKey: `create-${row.id}` },
       );
       // The board stamps its own creation time; the directory must show the same one.
       if (result.status === "applied" && result.event.at !== row.createdAt) {
         row.createdAt = result.event.at;
-        await db.update(boards).set({ createdAt: row.createdAt }).where(eq(boards.id, id));
+        await directory(c).update(boards).set({ createdAt: row.createdAt }).where(eq(boards.id, row.id));
       }
-    } catch (error) {
-      await db.delete(boards).where(eq(boards.id, id));
-      throw error;
-    }
+    });
     return c.json({ board: boardView(row) }, 201);
   },
 );
@@ -104,8 +103,8 @@ boardRoutes.openapi(
     responses: { 200: jsonContent(z.object({ board: boardSchema }), "The board"), ...errorResponses(401, 404) },
   }),
   async (c) => {
-    const { row } = await openBoard(c, c.req.valid("param").boardId);
-    return c.json({ board: boardView(row) }, 200);
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
+    return c.json({ board: boardView(board.row) }, 200);
   },
 );
 
@@ -125,11 +124,11 @@ boardRoutes.openapi(
     },
   }),
   async (c) => {
-    const { row, room } = await openBoard(c, c.req.valid("param").boardId);
+    const board = await openBoard(c, c.req.valid("param").boardId, "owner");
     const { name } = c.req.valid("json");
-    await runCommand(c, room, { type: "renameBoard", name });
-    await directory(c).update(boards).set({ name }).where(eq(boards.id, row.id));
-    return c.json({ board: boardView({ ...row, name }) }, 200);
+    await runCommand(c, board, { type: "renameBoard", name });
+    await directory(c).update(boards).set({ name }).where(eq(boards.id, board.row.id));
+    return c.json({ board: boardView({ ...board.row, name }) }, 200);
   },
 );
 
@@ -143,15 +142,61 @@ boardRoutes.openapi(
     responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
   }),
   async (c) => {
-    const { row, room } = await openBoard(c, c.req.valid("param").boardId);
-    await runCommand(c, room, { type: "deleteBoard" });
-    await directory(c).update(boards).set({ deletedAt: new Date().toISOString() }).where(eq(boards.id, row.id));
+    const board = await openBoard(c, c.req.valid("param").boardId, "owner");
+    await runCommand(c, board, { type: "deleteBoard" });
+    await directory(c).update(boards).set({ deletedAt: new Date().toISOString() }).where(eq(boards.id, board.row.id));
     return c.body(null, 204);
   },
 );
 
+/**
+ * The one way a board comes into being (created or imported): claim its key with
+ * the directory row, where the unique index settles two creators racing for one
+ * key, then bring the board's room to life with `start`. If that fails the row is
+ * removed again, so a failed request leaves neither a board nor a taken key.
+ */
+export async function claimBoard<T>(
+  c: Context<AppEnv>,
+  row: BoardRow,
+  start: (room: ReturnType<typeof roomOf>) => Promise<T>,
+): Promise<T> {
+  const db = directory(c);
+  const taken = await db.select({ id: boards.id }).from(boards).where(eq(boards.key, row.key)).get();
+  if (taken) throw keyTaken(row.key);
+  try {
+    await db.insert(boards).values(row);
+  } catch (error) {
+    // Two creators raced for the same key: the unique index decided.
+    if (String(error).includes("UNIQUE")) throw keyTaken(row.key);
+    throw error;
+  }
+  try {
+    // Whoever brings a board into being owns it.
+    await db
+      .insert(memberships)
+      .values({
+        boardId: row.id,
+        userId: c.var.actor.id,
+        role: "owner",
+        addedAt: row.createdAt,
+        addedBy: c.var.actor.id,
+      });
+    return await start(roomOf(c.env, row.id));
+  } catch (error) {
+    await db.batch([
+      db.delete(memberships).where(eq(memberships.boardId, row.id)),
+      db.delete(boards).where(eq(boards.id, row.id)),
+    ]);
+    throw error;
+  }
+}
+
 function keyTaken(key: string): ApiError {
   return new ApiError(409, "board_key_taken", `The key ${key} is already used by another board; pick another.`);
+}
+
+export function newBoardId(): string {
+  return `brd_${randomHex(12)}`;
 }
 
 function randomHex(bytes: number): string {

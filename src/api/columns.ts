@@ -23,8 +23,8 @@ columnRoutes.openapi(
     responses: { 200: jsonContent(columnsAnswer, "Columns in order"), ...errorResponses(401, 404) },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
-    return c.json(await room.columns(), 200);
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
+    return c.json(await board.room.columns(), 200);
   },
 );
 
@@ -51,9 +51,9 @@ columnRoutes.openapi(
     responses: { 201: jsonContent(columnsAnswer, "Every column, in order"), ...errorResponses(400, 401, 404, 422) },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
-    await runCommand(c, room, { type: "addColumn", ...c.req.valid("json") });
-    return c.json(await room.columns(), 201);
+    const board = await openBoard(c, c.req.valid("param").boardId, "owner");
+    await runCommand(c, board, { type: "addColumn", ...c.req.valid("json") });
+    return c.json(await board.room.columns(), 201);
   },
 );
 
@@ -80,9 +80,9 @@ columnRoutes.openapi(
   }),
   async (c) => {
     const { boardId, columnId } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    await runCommand(c, room, { type: "updateColumn", columnId, ...c.req.valid("json") });
-    return c.json(await room.columns(), 200);
+    const board = await openBoard(c, boardId, "owner");
+    await runCommand(c, board, { type: "updateColumn", columnId, ...c.req.valid("json") });
+    return c.json(await board.room.columns(), 200);
   },
 );
 
@@ -104,9 +104,9 @@ columnRoutes.openapi(
   }),
   async (c) => {
     const { boardId, columnId } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    await runCommand(c, room, { type: "moveColumn", columnId, afterColumnId: c.req.valid("json").afterColumnId });
-    return c.json(await room.columns(), 200);
+    const board = await openBoard(c, boardId, "owner");
+    await runCommand(c, board, { type: "moveColumn", columnId, afterColumnId: c.req.valid("json").afterColumnId });
+    return c.json(await board.room.columns(), 200);
   },
 );
 
@@ -121,9 +121,9 @@ columnRoutes.openapi(
   }),
   async (c) => {
     const { boardId, columnId } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
+    const board = await openBoard(c, boardId, "owner");
     const { targetColumnId } = c.req.valid("query");
-    await runCommand(c, room, { type: "removeColumn", columnId, ...(targetColumnId ? { targetColumnId } : {}) });
-    return c.json(await room.columns(), 200);
+    await runCommand(c, board, { type: "removeColumn", columnId, ...(targetColumnId ? { targetColumnId } : {}) });
+    return c.json(await board.room.columns(), 200);
   },
 );

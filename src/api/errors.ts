@@ -30,6 +30,8 @@ export class ApiError extends Error {
 }
 
 export function errorResponse(c: Context, error: ApiError): Response {
+  const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  if (error.status === 429 && retryAfter !== undefined) c.header("Retry-After", String(retryAfter));
   const body = {
     error: {
       code: error.code,

@@ -28,8 +28,8 @@ logRoutes.openapi(
     },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
-    const snapshot = await room.snapshot();
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
+    const snapshot = await board.room.snapshot();
     if (!snapshot?.board)
       throw new ApiError(404, "board_not_found", "This board does not exist, or you do not have access to it.");
     const etag = `"${snapshot.seq}"`;
@@ -79,9 +79,9 @@ logRoutes.openapi(
     },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
     const { after, limit } = c.req.valid("query");
-    const { events, seq } = await room.events(after, limit);
+    const { events, seq } = await board.room.events(after, limit);
     const last = events.at(-1)?.seq ?? after;
     return c.json({ events, nextAfter: last < seq ? last : null, seq }, 200);
   },
@@ -105,9 +105,9 @@ logRoutes.openapi(
     responses: { 200: jsonContent(snapshotSchema, "The replayed board"), ...errorResponses(400, 401, 404, 422) },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
     const { at } = c.req.valid("query");
-    const { seq } = await room.events(0, 0);
+    const { seq } = await board.room.events(0, 0);
     if (at > seq) {
       throw new ApiError(
         422,
@@ -118,7 +118,7 @@ logRoutes.openapi(
         },
       );
     }
-    const snapshot = await room.stateAt(at);
+    const snapshot = await board.room.stateAt(at);
     if (!snapshot.board) throw new Error("replayed log has no board");
     return c.json({ ...snapshot, board: snapshot.board }, 200);
   },
@@ -142,8 +142,8 @@ logRoutes.openapi(
     },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
-    const { result } = await room.command(c.req.valid("json"), { id: c.var.actor.id, role: "owner" });
+    const board = await openBoard(c, c.req.valid("param").boardId, "write");
+    const { result } = await board.room.command(c.req.valid("json"), { id: c.var.actor.id, role: board.role });
     const settled = settle(result);
     return c.json({ seq: settled.seq, events: settled.status === "applied" ? [settled.event] : [] }, 200);
   },

@@ -34,6 +34,7 @@ const ERROR_DESCRIPTIONS = {
   409: "Conflict: someone changed the same field first (current values in details)",
   413: "Request body larger than 1 MiB",
   422: "Valid request that breaks a rule of the board",
+  429: "Too many requests; Retry-After says when to try again",
 } as const;
 
 export function errorResponses<S extends keyof typeof ERROR_DESCRIPTIONS>(...statuses: S[]) {

@@ -35,8 +35,8 @@ operationsRoutes.openapi(
     },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
-    const { seq, subscribers } = await room.subscriberStates();
+    const board = await openBoard(c, c.req.valid("param").boardId, "owner");
+    const { seq, subscribers } = await board.room.subscriberStates();
     return c.json(
       {
         seq,
@@ -69,8 +69,8 @@ operationsRoutes.openapi(
   }),
   async (c) => {
     const { boardId, name } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    if (!(await room.rebuild(name))) {
+    const board = await openBoard(c, boardId, "owner");
+    if (!(await board.room.rebuild(name))) {
       throw new ApiError(404, "subscriber_not_found", `This board has no subscriber named "${name}".`);
     }
     return c.body(null, 202);
@@ -104,7 +104,7 @@ operationsRoutes.openapi(
     },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
-    return c.json(await room.diagnostics(), 200);
+    const board = await openBoard(c, c.req.valid("param").boardId, "owner");
+    return c.json(await board.room.diagnostics(), 200);
   },
 );

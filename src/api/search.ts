@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { memberships } from "../auth/schema";
 import { boards } from "../db/schema";
 import { CATEGORIES, TASK_TYPES } from "../domain/model";
 import { taskIndex } from "../reporting/schema";
@@ -112,6 +113,8 @@ searchRoutes.openapi(
       .select({ task: taskIndex, boardKey: boards.key, boardName: boards.name })
       .from(taskIndex)
       .innerJoin(boards, eq(boards.id, taskIndex.boardId))
+      // Only the boards the caller belongs to.
+      .innerJoin(memberships, and(eq(memberships.boardId, boards.id), eq(memberships.userId, c.var.actor.id)))
       .where(and(...where))
       .orderBy(desc(taskIndex.updatedAt), desc(taskIndex.boardId), desc(taskIndex.key))
       .limit(q.limit + 1);

@@ -68,9 +68,9 @@ taskRoutes.openapi(
     },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
     const q = c.req.valid("query");
-    const result = await room.tasks({
+    const result = await board.room.tasks({
       ...(q.columnId ? { columnId: q.columnId } : {}),
       ...(q.assigneeId ? { assigneeId: q.assigneeId === "none" ? null : q.assigneeId } : {}),
       ...(q.label ? { label: q.label } : {}),
@@ -96,10 +96,10 @@ taskRoutes.openapi(
     responses: { 201: jsonContent(taskAnswer, "The new task"), ...errorResponses(400, 401, 404, 413, 422) },
   }),
   async (c) => {
-    const { room } = await openBoard(c, c.req.valid("param").boardId);
+    const board = await openBoard(c, c.req.valid("param").boardId, "write");
     const { result, task } = await runCommand(
       c,
-      room,
+      board,
       { type: "createTask", task: c.req.valid("json") },
       {
         idempotencyKey: c.req.valid("header")["idempotency-key"],
@@ -127,8 +127,8 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    const found = await room.task(key);
+    const board = await openBoard(c, boardId, "read");
+    const found = await board.room.task(key);
     if (!found) throw taskNotFound(key);
     c.header("ETag", `"${found.seq}"`);
     return c.json(found, 200);
@@ -155,11 +155,11 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
+    const board = await openBoard(c, boardId, "write");
     const headers = c.req.valid("header");
     const { result, task } = await runCommand(
       c,
-      room,
+      board,
       { type: "updateTask", key, changes: c.req.valid("json") },
       {
         ifMatch: headers["if-match"],
@@ -200,11 +200,11 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
+    const board = await openBoard(c, boardId, "write");
     const headers = c.req.valid("header");
     const { result, task } = await runCommand(
       c,
-      room,
+      board,
       { type: "moveTask", key, ...c.req.valid("json") },
       {
         ifMatch: headers["if-match"],
@@ -233,10 +233,10 @@ for (const [action, type, summary] of [
     }),
     async (c) => {
       const { boardId, key } = c.req.valid("param");
-      const { room } = await openBoard(c, boardId);
+      const board = await openBoard(c, boardId, "write");
       const { result, task } = await runCommand(
         c,
-        room,
+        board,
         { type, key },
         {
           idempotencyKey: c.req.valid("header")["idempotency-key"],
@@ -259,8 +259,8 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    await runCommand(c, room, { type: "deleteTask", key });
+    const board = await openBoard(c, boardId, "write");
+    await runCommand(c, board, { type: "deleteTask", key });
     return c.body(null, 204);
   },
 );
@@ -279,8 +279,8 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    const entries = await room.history(key);
+    const board = await openBoard(c, boardId, "read");
+    const entries = await board.room.history(key);
     if (!entries) throw taskNotFound(key);
     // Field values are arbitrary JSON; the RPC stub types cannot express that recursively.
     return c.json({ key, entries: entries as unknown as z.infer<typeof historyEntrySchema>[] }, 200);
@@ -305,10 +305,10 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
+    const board = await openBoard(c, boardId, "write");
     const { result } = await runCommand(
       c,
-      room,
+      board,
       { type: "addComment", key, body: c.req.valid("json").body },
       {
         idempotencyKey: c.req.valid("header")["idempotency-key"],
@@ -345,10 +345,10 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key, commentId } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    await findComment(room, key, commentId);
-    const { result } = await runCommand(c, room, { type: "editComment", commentId, body: c.req.valid("json").body });
-    const after = await room.task(key);
+    const board = await openBoard(c, boardId, "write");
+    await findComment(board.room, key, commentId);
+    const { result } = await runCommand(c, board, { type: "editComment", commentId, body: c.req.valid("json").body });
+    const after = await board.room.task(key);
     const comment = after?.comments.find((x) => x.id === commentId);
     if (!comment) throw commentNotFound(commentId);
     return c.json({ comment, seq: result.seq }, 200);
@@ -366,9 +366,9 @@ taskRoutes.openapi(
   }),
   async (c) => {
     const { boardId, key, commentId } = c.req.valid("param");
-    const { room } = await openBoard(c, boardId);
-    await findComment(room, key, commentId);
-    await runCommand(c, room, { type: "deleteComment", commentId });
+    const board = await openBoard(c, boardId, "write");
+    await findComment(board.room, key, commentId);
+    await runCommand(c, board, { type: "deleteComment", commentId });
     return c.body(null, 204);
   },
 );

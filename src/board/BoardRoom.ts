@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { CommandEnvelope } from "../domain/commands";
 import type { BoardEvent, StoredEvent } from "../domain/events";
 import { replay } from "../domain/evolve";
-import { type Board, type Column, orderedColumns, type Role } from "../domain/model";
+import { type Board, type Column, type Member, orderedColumns, type Role } from "../domain/model";
 import {
   commentsOf,
   findTasks,
@@ -72,7 +72,10 @@ export class BoardRoom extends DurableObject<Env> {
    * Runs one command as `actor`, and reads back the task it concerns so a REST
    * write answers in one round trip. The time is the board's: commands are ordered here.
    */
-  command(envelope: CommandEnvelope, caller: { id: string; role: Role }): { result: CommandResult; task: TaskView | null } {
+  command(
+    envelope: CommandEnvelope,
+    caller: { id: string; role: Role },
+  ): { result: CommandResult; task: TaskView | null } {
     const result = executeCommand(this.store, envelope, {
       actor: caller.id,
       role: caller.role,
@@ -88,9 +91,10 @@ export class BoardRoom extends DurableObject<Env> {
    * was recorded, in one transaction, and the subscribers catch up from seq 0 as
    * after any append. The Worker has read and checked the log (src/domain/boardLog.ts).
    */
-  importLog(events: StoredEvent[]): { seq: number; board: Board | null } {
+  importLog(events: StoredEvent[]): { seq: number; board: Board | null; members: Member[] } {
     this.store.importLog(events);
-    return { seq: this.store.state.seq, board: this.store.state.board };
+    const state = this.store.state;
+    return { seq: state.seq, board: state.board, members: Object.values(state.members) };
   }
 
   snapshot(): Snapshot | null {

@@ -3,6 +3,7 @@ import { boardKeySchema } from "./commands";
 import {
   type BoardEvent,
   EVENT_VERSIONS,
+  type EventBody,
   type EventType,
   eventPayloadSchemas,
   type StoredEvent,
@@ -371,6 +372,15 @@ function whyItCannotApply(state: BoardState, event: BoardEvent): string | null {
       return state.comments[event.payload.commentId]
         ? null
         : `${event.type} names comment ${event.payload.commentId}, which does not exist at this point of the log.`;
+    case "member.added":
+      return state.members[event.payload.userId]
+        ? `${event.payload.userId} is already a member of the board; a member is added once.`
+        : null;
+    case "member.roleChanged":
+    case "member.removed":
+      return state.members[event.payload.userId]
+        ? null
+        : `${event.type} names ${event.payload.userId}, who is not a member at this point of the log.`;
     default:
       return null;
   }
@@ -387,18 +397,23 @@ export interface Rebrand {
   name?: string | undefined;
 }
 
-/** The importer's own fact, when a new name has to be recorded after the log's renames. */
+/** Who imports, and when: the author of the facts the import itself adds. */
 export interface ImportStamp {
+  /** Unique per import; each added fact's opId is derived from it. */
   opId: string;
   actor: string;
+  actorName: string;
   at: string;
 }
 
 /**
  * The log as the new board records it: its id, and the new key and name where
  * given. A new name is written into board.created when the log never renames the
- * board; when it does, the renames stay as they happened and a board.renamed by
- * the importer is added at the end, so the history reads true.
+ * board; when it does, the renames stay as they happened and a board.renamed is
+ * added at the end, so the history reads true. Whoever imports owns the new board
+ * (as whoever creates one does): if the log does not already say so, a
+ * member.added or member.roleChanged by the importer is added too. Those added
+ * facts are the only events the log did not hold.
  */
 export function rebrandLog(log: BoardLog, to: Rebrand, stamp: ImportStamp): StoredEvent[] {
   const board = log.state.board;
@@ -418,19 +433,33 @@ export function rebrandLog(log: BoardLog, to: Rebrand, stamp: ImportStamp): Stor
       },
     };
   });
-  const lastName = board.name;
-  if (to.name === undefined || !renamed || lastName === to.name) return events;
+
+  const added: EventBody[] = [];
+  const importer = log.state.members[stamp.actor];
+  if (!importer) {
+    added.push({ type: "member.added", payload: { userId: stamp.actor, name: stamp.actorName, role: "owner" } });
+  } else if (importer.role !== "owner") {
+    added.push({
+      type: "member.roleChanged",
+      payload: { userId: stamp.actor, role: "owner", previousRole: importer.role },
+    });
+  }
+  if (to.name !== undefined && renamed && board.name !== to.name) {
+    added.push({ type: "board.renamed", payload: { name: to.name, previousName: board.name } });
+  }
   return [
     ...events,
-    {
-      seq: events.length + 1,
-      opId: stamp.opId,
-      actor: stamp.actor,
-      at: stamp.at,
-      type: "board.renamed",
-      v: EVENT_VERSIONS["board.renamed"],
-      payload: { name: to.name, previousName: lastName },
-    },
+    ...added.map(
+      (fact, i): StoredEvent => ({
+        seq: events.length + i + 1,
+        opId: `${stamp.opId}:${fact.type}`,
+        actor: stamp.actor,
+        at: stamp.at,
+        type: fact.type,
+        v: EVENT_VERSIONS[fact.type],
+        payload: fact.payload,
+      }),
+    ),
   ];
 }
 

@@ -255,6 +255,12 @@ describe("reading a board log", () => {
         /comment.edited names comment cmt_nope/,
       ],
       [
+        "a member added twice",
+        () => withHeader(editing(2, (e) => ({ ...e, payload: { ...e.payload, userId: "usr_ana" } }))),
+        3,
+        /usr_ana is already a member of the board/,
+      ],
+      [
         "a column added twice",
         () => withHeader(editing(26, (e) => ({ ...e, payload: { column: { ...e.payload.column, id: "col_3" } } }))),
         27,
@@ -324,7 +330,8 @@ describe("reading a board log", () => {
 
 describe("rebranding a log for a new board", () => {
   const log: BoardLog = readBoardLog(withHeader(), IMPORT);
-  const stamp = { opId: "op-import", actor: "usr_new", at: "2026-04-01T00:00:00.000Z" };
+  // Ana owns the fixture board: her import adds no membership fact.
+  const stamp = { opId: "op-import", actor: "usr_ana", actorName: "Ana Ortiz", at: "2026-04-01T00:00:00.000Z" };
 
   it("gives board.created the new id, and everything else stays as recorded", () => {
     const events = rebrandLog(log, { boardId: "brd_new" }, stamp);
@@ -363,13 +370,46 @@ describe("rebranding a log for a new board", () => {
     expect(events[0]?.payload.name).toBe("Website");
     expect(events.at(-1)).toEqual({
       seq: 35,
-      ...stamp,
+      opId: "op-import:board.renamed",
+      actor: "usr_ana",
+      at: stamp.at,
       type: "board.renamed",
       v: 1,
       payload: { name: "Copy", previousName: "Website relaunch" },
     });
     expect(replay(events.map(upcast)).board?.name).toBe("Copy");
     expect(rebrandLog(log, { boardId: "b", name: "Website relaunch" }, stamp)).toHaveLength(log.events.length);
+  });
+
+  it("makes the importer an owner of the new board when the log does not", () => {
+    const stranger = { ...stamp, actor: "usr_new", actorName: "Nia New" };
+    const joined = rebrandLog(log, { boardId: "b", name: "Copy" }, stranger);
+    expect(joined.slice(-2)).toEqual([
+      {
+        seq: 35,
+        opId: "op-import:member.added",
+        actor: "usr_new",
+        at: stamp.at,
+        type: "member.added",
+        v: 1,
+        payload: { userId: "usr_new", name: "Nia New", role: "owner" },
+      },
+      expect.objectContaining({ seq: 36, actor: "usr_new", type: "board.renamed" }),
+    ]);
+    expect(replay(joined.map(upcast)).members.usr_new).toEqual({ userId: "usr_new", name: "Nia New", role: "owner" });
+
+    // Ben is a member of the fixture board: he is promoted, not added twice.
+    const promoted = rebrandLog(log, { boardId: "b" }, { ...stamp, actor: "usr_ben", actorName: "Ben" });
+    expect(promoted.slice(log.events.length)).toEqual([
+      expect.objectContaining({
+        type: "member.roleChanged",
+        payload: { userId: "usr_ben", role: "owner", previousRole: "member" },
+      }),
+    ]);
+    expect(replay(promoted.map(upcast)).members.usr_ben?.role).toBe("owner");
+    // The result is itself a valid log.
+    const header2 = { ...header, seq: joined.length, board: { ...header.board, id: "b" } };
+    expect(readBoardLog(text([header2, ...joined]), IMPORT).state.board?.name).toBe("Copy");
   });
 
   it("writes a new name into board.created when the log never renamed the board", () => {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { boardState, call, eventCount, expectError, type Json, newBoard, rawCall, uniqueBoardKey } from "./helpers";
+import {
+  boardState,
+  call,
+  eventCount,
+  expectError,
+  type Json,
+  myId,
+  newBoard,
+  rawCall,
+  uniqueBoardKey,
+} from "./helpers";
 
 // Boards through the REST API: the directory in D1 and the board's own log must
 // agree, and a refused request leaves both as they were.
@@ -21,7 +31,7 @@ describe("creating and listing boards", () => {
       key: "WEB",
       mode: "kanban",
       createdAt: expect.any(String),
-      createdBy: "usr_local",
+      createdBy: myId(),
     });
     expect(new Date(board.createdAt).toISOString()).toBe(board.createdAt);
 
@@ -45,12 +55,12 @@ describe("creating and listing boards", () => {
     expect([...ranks].sort()).toEqual(ranks);
     expect(new Set(ranks).size).toBe(3);
     expect(snapshot.tasks).toEqual([]);
-    expect(snapshot.members).toEqual([{ userId: "usr_local", name: "Local Developer", role: "owner" }]);
+    expect(snapshot.members).toEqual([{ userId: myId(), name: "Owner", role: "owner" }]);
 
     const got = await call("GET", `/boards/${board.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual({ board });
-    expect(await listBoards()).toContainEqual(board);
+    expect(await listBoards()).toContainEqual({ ...board, role: "owner" });
   });
 
   it("accepts scrum mode and keys of 2 and 10 characters with digits", async () => {
@@ -170,7 +180,7 @@ describe("renaming a board", () => {
     expect(events.body.events.at(-1)).toMatchObject({
       seq: 2,
       type: "board.renamed",
-      actor: "usr_local",
+      actor: myId(),
       payload: { name: "New name", previousName: "Old name" },
     });
   });

@@ -13,7 +13,53 @@ export interface Answer {
   headers: Headers;
 }
 
-export const BASE = "http://lanes.test/api/v1";
+export const ORIGIN = "http://lanes.test";
+export const BASE = `${ORIGIN}/api/v1`;
+
+/** A signed-up person and the cookie their browser would send. */
+export interface Person {
+  id: string;
+  email: string;
+  name: string;
+  cookie: string;
+}
+
+let people = 0;
+let current: Person | null = null;
+
+/**
+ * Signs a new person up through the API. Each comes from an address of their own,
+ * as real people do, so the sign-up rate limit (per address) never trips a test.
+ */
+export async function signUp(name = "Tester"): Promise<Person> {
+  people += 1;
+  const email = `${name.toLowerCase().replace(/[^a-z]/g, "")}.${people}.${crypto.randomUUID().slice(0, 8)}@lanes.test`;
+  const res = await exports.default.fetch(`${BASE}/auth/signup`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      origin: ORIGIN,
+      "cf-connecting-ip": `10.0.${people >> 8}.${people & 255}`,
+    },
+    body: JSON.stringify({ email, name, password: "correct horse battery staple" }),
+  });
+  const body = (await res.json()) as Json;
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  return { ...body.user, cookie };
+}
+
+/** The person the test file acts as by default (signed up on first use). */
+export async function me(): Promise<Person> {
+  current ??= await signUp("Owner");
+  return current;
+}
+
+/** The default person, once `me()` or any call has signed them up. */
+export function myId(): string {
+  if (!current) throw new Error("no one is signed in yet: call me() first");
+  return current.id;
+}
 
 /** Sends `body` as JSON (when given) and parses the answer's JSON (null when empty). */
 export function call(
@@ -21,20 +67,31 @@ export function call(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  as?: Person | null,
 ): Promise<Answer> {
-  return rawCall(method, path, body === undefined ? undefined : JSON.stringify(body), headers);
+  return rawCall(method, path, body === undefined ? undefined : JSON.stringify(body), headers, as);
 }
 
-/** Sends `body` exactly as given: for malformed JSON and oversized bodies. */
+/**
+ * Sends `body` exactly as given (malformed JSON, oversized bodies), signed in as
+ * `as` (the default person when absent; nobody when null), from the app's origin.
+ */
 export async function rawCall(
   method: string,
   path: string,
   body?: string,
   headers: Record<string, string> = {},
+  as?: Person | null,
 ): Promise<Answer> {
+  const person = as === undefined ? await me() : as;
   const res = await exports.default.fetch(`${BASE}${path}`, {
     method,
-    headers: { "content-type": "application/json", ...headers },
+    headers: {
+      "content-type": "application/json",
+      origin: ORIGIN,
+      ...(person ? { cookie: person.cookie } : {}),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body }),
   });
   const text = await res.text();
@@ -108,7 +165,7 @@ export function roomOf(boardId: string) {
   return env.BOARD_ROOM.get(env.BOARD_ROOM.idFromName(boardId));
 }
 
-/** Adds a member to the board (as the owner, usr_local) through its Durable Object. */
+/** Adds a member to the board's own state (as its owner) through its Durable Object, without an account. */
 export async function addMember(
   boardId: string,
   userId: string,
@@ -117,7 +174,7 @@ export async function addMember(
 ): Promise<void> {
   const { result } = await roomOf(boardId).command(
     { opId: crypto.randomUUID(), command: { type: "addMember", userId, name, role } },
-    { id: "usr_local", role: "owner" },
+    { id: myId(), role: "owner" },
   );
   expect(result.status, JSON.stringify(result)).toBe("applied");
 }

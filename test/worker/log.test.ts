@@ -1,6 +1,17 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addMember, boardState, call, eventCount, expectError, type Json, newBoard, rawCall, roomOf } from "./helpers";
+import {
+  addMember,
+  boardState,
+  call,
+  eventCount,
+  expectError,
+  type Json,
+  myId,
+  newBoard,
+  rawCall,
+  roomOf,
+} from "./helpers";
 
 // The board as a log: the snapshot and its ETag, the paged events, time travel,
 // the generic command endpoint, and the API's self-description.
@@ -62,7 +73,7 @@ describe("events", () => {
     expect(everything[0]).toEqual({
       seq: 1,
       opId: expect.any(String),
-      actor: "usr_local",
+      actor: myId(),
       at: expect.any(String),
       type: "board.created",
       v: 1,
@@ -196,7 +207,7 @@ describe("POST /commands", () => {
         {
           seq: 2,
           opId: "op-create-0001",
-          actor: "usr_local",
+          actor: myId(),
           at: expect.any(String),
           type: "task.created",
           v: 1,
@@ -270,7 +281,7 @@ describe("POST /commands", () => {
     }
     expectError(await rawCall("POST", `/boards/${id}/commands`, '{"opId": "op-broken-json",'), 400, "malformed_json");
     expect(await boardState(id)).toEqual(before);
-    expect(before.members.map((m: Json) => m.userId)).toEqual(["usr_local"]);
+    expect(before.members.map((m: Json) => m.userId)).toEqual([myId()]);
   });
 
   it("answers a refused command with the board's error and appends nothing", async () => {

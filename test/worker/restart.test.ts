@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import type { BoardRoom } from "../../src/board/BoardRoom";
 import { SqliteBoardStore } from "../../src/board/SqliteBoardStore";
 import { replay } from "../../src/domain/evolve";
-import { addMember, call, type Json, newBoard, roomOf } from "./helpers";
+import { addMember, call, type Json, myId, newBoard, roomOf } from "./helpers";
 
 // A board must survive its Durable Object being torn down: everything a client
 // reads comes back the same from storage alone, and the materialized tables are
@@ -40,7 +40,7 @@ async function busyBoard(): Promise<{ id: string; keys: string[] }> {
   await ok("PATCH", `/boards/${id}/tasks/${plan}`, {
     title: "Plan the launch party",
     labels: { add: ["party"], remove: [] },
-    watchers: ["usr_other", "usr_local"],
+    watchers: ["usr_other", myId()],
   });
   const comment = (await ok("POST", `/boards/${id}/tasks/${plan}/comments`, { body: "Cake or pie?" })).comment;
   await ok("PATCH", `/boards/${id}/tasks/${plan}/comments/${comment.id}`, { body: "Cake *and* pie." });

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, expectError, type Json, newBoard, roomOf } from "./helpers";
+import { call, expectError, type Json, myId, newBoard, roomOf } from "./helpers";
 
 // Search across boards reads D1's task index. Two boards are filled once; each test
 // asks a question of them. Titles carry a word unique to this file so that boards
@@ -16,11 +16,11 @@ beforeAll(async () => {
   web = await newBoard({ name: "Website" });
   ops = await newBoard({ name: "Operations" });
   const add = (boardId: string, fields: Record<string, unknown>) => call("POST", `/boards/${boardId}/tasks`, fields);
-  await add(web.id, { title: "Zebra hero image", type: "story", labels: ["design"], assigneeId: "usr_local" });
+  await add(web.id, { title: "Zebra hero image", type: "story", labels: ["design"], assigneeId: myId() });
   await add(web.id, { title: "Zebra checkout bug", type: "bug", labels: ["checkout", "design"] });
   await add(web.id, { title: "Zebra old banner", type: "task" });
   await call("POST", `/boards/${web.id}/tasks/${web.key}-3/archive`);
-  await add(ops.id, { title: "Zebra pager rotation", type: "task", assigneeId: "usr_local" });
+  await add(ops.id, { title: "Zebra pager rotation", type: "task", assigneeId: myId() });
   await add(ops.id, { title: "Zebra backup drill", type: "task", labels: ["design"] });
   await call("POST", `/boards/${ops.id}/tasks/${ops.key}-2/move`, { columnId: "done" });
   await runDurableObjectAlarm(roomOf(web.id));

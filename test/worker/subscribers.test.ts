@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { BoardRoom } from "../../src/board/BoardRoom";
-import { call, type Json, newBoard, roomOf } from "./helpers";
+import { call, type Json, myId, newBoard, roomOf } from "./helpers";
 
 // The board's alarm hands new events to its subscribers; the first of them keeps
 // D1's task index equal to the board. Alarms also fire on their own in workerd, so
@@ -51,14 +51,14 @@ async function retryNow(boardId: string): Promise<void> {
 describe("delivery to the task index", () => {
   it("projects every task with its column, status and labels, and reports the cursor caught up", async () => {
     const { id, key } = await newBoard();
-    await createTask(id, { title: "Write the brief", labels: ["docs", "q1"], assigneeId: "usr_local" });
+    await createTask(id, { title: "Write the brief", labels: ["docs", "q1"], assigneeId: myId() });
     await createTask(id, { title: "Ship it", priority: "high" });
     await call("POST", `/boards/${id}/tasks/${key}-2/move`, { columnId: "done" });
     await deliver(id);
 
     const rows = await indexRows(id);
     expect(rows.map((r) => [r.key, r.title, r.column_id, r.column_name, r.status, r.assignee_id])).toEqual([
-      [`${key}-1`, "Write the brief", "todo", "To Do", "todo", "usr_local"],
+      [`${key}-1`, "Write the brief", "todo", "To Do", "todo", myId()],
       [`${key}-2`, "Ship it", "done", "Done", "done", null],
     ]);
     expect(JSON.parse(rows[0].labels)).toEqual(["docs", "q1"]);
@@ -164,7 +164,7 @@ describe("rebuilding the index", () => {
     const { id, key } = await newBoard();
     for (const title of ["Alpha", "Beta", "Gamma"]) await createTask(id, { title, labels: ["x"] });
     await call("POST", `/boards/${id}/tasks/${key}-2/move`, { columnId: "done" });
-    await call("PATCH", `/boards/${id}/tasks/${key}-3`, { title: "Gamma ray", assigneeId: "usr_local" });
+    await call("PATCH", `/boards/${id}/tasks/${key}-3`, { title: "Gamma ray", assigneeId: myId() });
     await deliver(id);
     const live = await indexRows(id);
     expect(live).toHaveLength(3);

@@ -7,6 +7,7 @@ import {
   eventCount,
   expectError,
   type Json,
+  myId,
   newBoard,
   rawCall,
   roomOf,
@@ -81,14 +82,14 @@ describe("create", () => {
       columnId: "todo",
       parentKey: null,
       assigneeId: null,
-      reporterId: "usr_local",
+      reporterId: myId(),
       labels: [],
       storyPoints: null,
       dueDate: null,
       resolvedAt: null,
       archivedAt: null,
     });
-    expect(first.body.task.watchers).toContain("usr_local");
+    expect(first.body.task.watchers).toContain(myId());
     expect(first.body.task.createdAt).toMatch(ISO);
     expect(first.body.task).not.toHaveProperty("stamps");
 
@@ -127,14 +128,14 @@ describe("create", () => {
       description: "Steps: **save**",
       columnId: "in_progress",
       assigneeId: "usr_other",
-      reporterId: "usr_local",
+      reporterId: myId(),
       priority: "highest",
       labels: ["backend", "ui"],
       parentKey: parent.key,
       storyPoints: 3,
       dueDate: "2026-12-31",
     });
-    expect(res.body.task.watchers).toEqual(["usr_local", "usr_other"]);
+    expect(res.body.task.watchers).toEqual([myId(), "usr_other"]);
   });
 
   it("accepts a title of exactly 255 characters and a description of exactly 64 KiB", async () => {
@@ -180,7 +181,7 @@ describe("list", () => {
   async function filteredBoard() {
     const board = await newBoard();
     const k = (n: number) => `${board.key}-${n}`;
-    await createTask(board.id, { title: "Login page", type: "story", labels: ["ui"], assigneeId: "usr_local" });
+    await createTask(board.id, { title: "Login page", type: "story", labels: ["ui"], assigneeId: myId() });
     await createTask(board.id, {
       title: "Fix crash",
       type: "bug",
@@ -208,7 +209,7 @@ describe("list", () => {
     const { id, k } = await filteredBoard();
     expect(await keysIn(id, "?columnId=todo")).toEqual([k(1), k(5)]);
     expect(await keysIn(id, "?columnId=done")).toEqual([k(3)]);
-    expect(await keysIn(id, "?assigneeId=usr_local")).toEqual([k(1)]);
+    expect(await keysIn(id, `?assigneeId=${myId()}`)).toEqual([k(1)]);
     expect(await keysIn(id, "?assigneeId=none")).toEqual([k(5), k(2), k(3)]);
     expect(await keysIn(id, "?label=ui")).toEqual([k(1), k(3)]);
     expect(await keysIn(id, "?type=bug")).toEqual([k(2)]);
@@ -245,7 +246,7 @@ describe("get", () => {
     expect(res.body.task).toMatchObject({ key, title: "A" });
     expect(res.body.task).not.toHaveProperty("stamps");
     expect(res.body.comments.map((c: Json) => c.body)).toEqual(["first", "second"]);
-    expect(res.body.comments[0]).toMatchObject({ taskKey: key, authorId: "usr_local", editedAt: null });
+    expect(res.body.comments[0]).toMatchObject({ taskKey: key, authorId: myId(), editedAt: null });
     expect(res.body.seq).toBe((await boardState(id)).seq);
     expect(res.headers.get("etag")).toBe(`"${res.body.seq}"`);
   });
@@ -316,7 +317,7 @@ describe("patch", () => {
         field: "title",
         yours: "Mine 2",
         current: "Mine 1",
-        changedBy: "usr_local",
+        changedBy: myId(),
         seq: first.body.seq,
       }),
     ]);
@@ -561,7 +562,7 @@ describe("history", () => {
       ["comment.added", false],
     ]);
     for (const entry of entries) {
-      expect(entry.actor).toBe("usr_local");
+      expect(entry.actor).toBe(myId());
       expect(entry.at).toMatch(ISO);
       expect(typeof entry.opId).toBe("string");
     }
@@ -595,10 +596,10 @@ describe("history", () => {
     ).toBe(200);
     const entries: Json[] = (await call("GET", `${tasksOf(id)}/${key}/history`)).body.entries;
     expect(entries.map((e) => [e.type, e.actor, e.rejected])).toEqual([
-      ["task.created", "usr_local", false],
+      ["task.created", myId(), false],
       ["task.updated", "usr_other", false],
-      ["updateTask", "usr_local", true],
-      ["task.updated", "usr_local", false],
+      ["updateTask", myId(), true],
+      ["task.updated", myId(), false],
     ]);
     expect(entries[2].reason).toMatchObject({
       code: "conflict",
@@ -616,7 +617,7 @@ describe("comments", () => {
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     expect(added.body.comment).toMatchObject({
       taskKey: key,
-      authorId: "usr_local",
+      authorId: myId(),
       body: "First **draft**",
       editedAt: null,
     });
