@@ -25,7 +25,31 @@ export function createApp() {
   app.notFound((c) =>
     errorResponse(c, new ApiError(404, "route_not_found", `There is no ${c.req.method} ${c.req.path}; see /api/docs.`)),
   );
-  app.use("/api/*", secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  // JSON answers load nothing and may not be framed; the reference page runs its own
+  // bundle (served from this origin) with the inline configuration it renders.
+  app.use(
+    "/api/v1/*",
+    secureHeaders({
+      crossOriginResourcePolicy: "same-origin",
+      xFrameOptions: "DENY",
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    }),
+  );
+  app.use(
+    "/api/docs",
+    secureHeaders({
+      xFrameOptions: "DENY",
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
 
   // The API description and its browsable reference are public: they describe the
   // product, not anyone's data.

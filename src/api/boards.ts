@@ -172,15 +172,13 @@ export async function claimBoard<T>(
   }
   try {
     // Whoever brings a board into being owns it.
-    await db
-      .insert(memberships)
-      .values({
-        boardId: row.id,
-        userId: c.var.actor.id,
-        role: "owner",
-        addedAt: row.createdAt,
-        addedBy: c.var.actor.id,
-      });
+    await db.insert(memberships).values({
+      boardId: row.id,
+      userId: c.var.actor.id,
+      role: "owner",
+      addedAt: row.createdAt,
+      addedBy: c.var.actor.id,
+    });
     return await start(roomOf(c.env, row.id));
   } catch (error) {
     await db.batch([
