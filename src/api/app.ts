@@ -8,6 +8,7 @@ import { boardRoutes } from "./boards";
 import { columnRoutes } from "./columns";
 import type { AppEnv } from "./context";
 import { ApiError, errorResponse, handleError, tooLarge } from "./errors";
+import { liveRoutes } from "./live";
 import { logRoutes } from "./log";
 import { memberRoutes } from "./members";
 import { operationsRoutes } from "./operations";
@@ -97,6 +98,7 @@ export function createApp() {
   api.route("/", columnRoutes);
   api.route("/", taskRoutes);
   api.route("/", logRoutes);
+  api.route("/", liveRoutes);
   api.route("/", operationsRoutes);
   api.route("/", searchRoutes);
   api.route("/", transferRoutes);

@@ -9,7 +9,7 @@ import { clientAddress, enforceLimit } from "../auth/rateLimits";
 import { users } from "../auth/schema";
 import { randomId } from "../auth/secrets";
 import { endAllSessions, endSession, SESSION_COOKIE, sessionCookie, startSession } from "../auth/sessions";
-import { ApiError } from "./errors";
+import { ApiError, isUniqueViolation } from "./errors";
 import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
 
 // Signing up, in and out. Sign-in errors never say whether an email has an account,
@@ -61,7 +61,7 @@ authRoutes.openapi(
         .insert(users)
         .values({ ...user, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() });
     } catch (error) {
-      if (String(error).includes("UNIQUE")) {
+      if (isUniqueViolation(error)) {
         throw new ApiError(409, "email_taken", "An account with this email exists; sign in instead.");
       }
       throw error;

@@ -8,7 +8,7 @@ import { boardKeySchema, boardNameSchema } from "../domain/commands";
 import { BOARD_MODES, ROLES } from "../domain/model";
 import { boardView, directory, openBoard, roomOf, runCommand } from "./boardAccess";
 import type { AppEnv } from "./context";
-import { ApiError } from "./errors";
+import { ApiError, isUniqueViolation } from "./errors";
 import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
 import { boardParams, boardSchema } from "./schemas";
 
@@ -167,7 +167,7 @@ export async function claimBoard<T>(
     await db.insert(boards).values(row);
   } catch (error) {
     // Two creators raced for the same key: the unique index decided.
-    if (String(error).includes("UNIQUE")) throw keyTaken(row.key);
+    if (isUniqueViolation(error)) throw keyTaken(row.key);
     throw error;
   }
   try {

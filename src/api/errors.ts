@@ -58,6 +58,17 @@ export function conflictError(conflicts: FieldConflict[]): ApiError {
   );
 }
 
+/**
+ * Whether a failed D1 write broke a UNIQUE constraint. drizzle wraps the D1 error
+ * (its message is "Failed query: …"), so the constraint is named only in a cause.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.message.includes("UNIQUE constraint failed")) return true;
+  }
+  return false;
+}
+
 export const notFoundError = (what: string) =>
   new ApiError(404, "not_found", `${what} does not exist, or you do not have access to it.`);
 

@@ -84,6 +84,7 @@ export const snapshotSchema = z
   .object({
     seq: z.number().int(),
     board: boardSchema.extend({ deletedAt: z.string().nullable() }),
+    nextNumber: z.number().int().meta({ description: "The number the next task gets (keys are never reused)." }),
     columns: z.array(columnSchema),
     tasks: z.array(
       taskSchema.extend({

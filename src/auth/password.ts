@@ -10,7 +10,20 @@ import blake2bWASM from "argon2-wasm-edge/wasm/blake2b.wasm";
 
 setWASMModules({ argon2WASM, blake2bWASM });
 
-export const PASSWORD_PARAMS = { memorySize: 19_456, iterations: 2, parallelism: 1, hashLength: 32 } as const;
+export interface PasswordParams {
+  /** KiB */
+  memorySize: number;
+  iterations: number;
+  parallelism: number;
+  hashLength: number;
+}
+
+export const PASSWORD_PARAMS: Readonly<PasswordParams> = {
+  memorySize: 19_456,
+  iterations: 2,
+  parallelism: 1,
+  hashLength: 32,
+};
 
 interface Phc {
   memorySize: number;
@@ -20,7 +33,7 @@ interface Phc {
   hash: Uint8Array;
 }
 
-export async function hashPassword(password: string, params = PASSWORD_PARAMS): Promise<string> {
+export async function hashPassword(password: string, params: PasswordParams = PASSWORD_PARAMS): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   return argon2id({ password, salt, ...params, outputType: "encoded" });
 }

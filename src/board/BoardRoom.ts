@@ -16,6 +16,7 @@ import {
 } from "../domain/views";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
 import { type CommandResult, executeCommand } from "./engine";
+import { announce, broadcastPresence, CommandBudget, type Hub, receive, type SessionData } from "./liveSessions";
 import { SqliteBoardStore } from "./SqliteBoardStore";
 import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
 
@@ -29,11 +30,65 @@ import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
 export class BoardRoom extends DurableObject<Env> {
   private readonly store: SqliteBoardStore;
   private readonly subscribers: Subscriber[];
+  private readonly budget = new CommandBudget();
+  private readonly hub: Hub<WebSocket>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
     this.subscribers = [taskIndexSubscriber(env.DB)];
+    // Keep-alive pings are answered by the runtime without waking a hibernated board.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.hub = {
+      sessions: () => ctx.getWebSockets(),
+      data: (ws) => ws.deserializeAttachment() as SessionData,
+      setData: (ws, data) => ws.serializeAttachment(data),
+      send: (ws, message) => {
+        try {
+          ws.send(JSON.stringify(message));
+        } catch {
+          // The socket is closing; its close handler tidies up.
+        }
+      },
+      close: (ws, code, reason) => ws.close(code, reason),
+    };
+  }
+
+  /**
+   * Accepts a WebSocket for someone the Worker has signed in and found on the
+   * board. Accepted through the hibernation API: an idle board costs nothing, and
+   * each session's identity lives in its attachment, not in this object's memory.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const who = request.headers;
+    const session: SessionData = {
+      sessionId: crypto.randomUUID(),
+      userId: who.get("x-lanes-user-id") ?? "",
+      name: who.get("x-lanes-user-name") ?? "",
+      role: (who.get("x-lanes-role") ?? "viewer") as Role,
+      presence: null,
+    };
+    if (request.headers.get("upgrade") !== "websocket" || !session.userId) {
+      return new Response("Expected a WebSocket upgrade from the Lanes API.", { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [`user:${session.userId}`]);
+    server.serializeAttachment(session);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    receive(this.hub, this.store, this.budget, ws, message, Date.now());
+  }
+
+  override webSocketClose(ws: WebSocket): void {
+    this.budget.forget(this.hub.data(ws).sessionId);
+    // Presence is everyone else's view of who is here: they hear at once.
+    broadcastPresence({ ...this.hub, sessions: () => this.hub.sessions().filter((s) => s !== ws) });
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.webSocketClose(ws);
   }
 
   /**
@@ -81,6 +136,7 @@ export class BoardRoom extends DurableObject<Env> {
       role: caller.role,
       at: new Date().toISOString(),
     });
+    if (result.status === "applied") announce(this.hub, result.event);
     const key = subjectTask(envelope, result);
     const task = key === null ? undefined : this.store.state.tasks[key];
     return { result, task: task ? taskView(task) : null };

@@ -57,6 +57,7 @@ export function snapshotOf(state: BoardState) {
   return {
     seq: state.seq,
     board: state.board,
+    nextNumber: state.nextNumber,
     columns: orderedColumns(state),
     tasks: Object.values(state.tasks).sort((a, b) => a.number - b.number),
     members: Object.values(state.members),

@@ -1,0 +1,46 @@
+import { createRoute } from "@hono/zod-openapi";
+import { openBoard } from "./boardAccess";
+import { ApiError } from "./errors";
+import { errorResponses, newRouter } from "./openapi";
+import { boardParams } from "./schemas";
+
+// The board's live connection. The Worker signs the person in and checks they are
+// on the board, like every route, then hands the socket to the board's BoardRoom
+// with who they are and their role; the board trusts only what the Worker passes.
+
+export const liveRoutes = newRouter();
+
+liveRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/ws",
+    tags: ["Live"],
+    summary: "Open the board's live connection (WebSocket; protocol in src/domain/protocol.ts)",
+    description:
+      'Send `{"type":"hello","protocol":1,"since":<your seq>}` first; the board answers with the events you missed (or a snapshot), then every new event as it happens. Commands are `{"type":"cmd","opId","baseSeq","command"}`, answered by `ack` or `reject`.',
+    request: { params: boardParams },
+    responses: {
+      101: { description: "Switching to the WebSocket protocol" },
+      426: { description: "Not a WebSocket upgrade" },
+      ...errorResponses(401, 403, 404),
+    },
+  }),
+  async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError(426, "websocket_required", "This address takes a WebSocket connection, not a plain request.");
+    }
+    // Browsers send Origin on every WebSocket: a foreign page must not ride on the cookie.
+    const origin = c.req.header("origin");
+    if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+      throw new ApiError(403, "cross_site_request", "Live connections must come from the Lanes app itself.");
+    }
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("x-lanes-user-id", c.var.actor.id);
+    headers.set("x-lanes-user-name", c.var.actor.name);
+    headers.set("x-lanes-role", c.var.actor.scope === "read" ? "viewer" : board.role);
+    const upgraded = await board.room.fetch(new Request(c.req.raw, { headers }));
+    // A fresh response, so the security headers middleware can still set its headers.
+    return new Response(upgraded.body, { status: upgraded.status, webSocket: upgraded.webSocket ?? null });
+  },
+);

@@ -1,0 +1,168 @@
+import { evictDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { BASE, call, type Json, me, newBoard, ORIGIN, type Person, roomOf, signUp } from "./helpers";
+
+// The board's live connection, end to end through the Worker: sign-in, access,
+// catch-up, commands answered by ack or reject, and every event broadcast in order.
+
+interface Live {
+  socket: WebSocket;
+  received: Json[];
+  next(type?: string): Promise<Json>;
+  send(message: unknown): void;
+}
+
+async function connect(boardId: string, as?: Person, headers: Record<string, string> = {}): Promise<Live> {
+  const person = as ?? (await me());
+  const res = await exports.default.fetch(`${BASE}/boards/${boardId}/ws`, {
+    headers: { upgrade: "websocket", origin: ORIGIN, cookie: person.cookie, ...headers },
+  });
+  expect(res.status).toBe(101);
+  const socket = res.webSocket as WebSocket;
+  socket.accept();
+  const received: Json[] = [];
+  const waiting: { type?: string; resolve: (m: Json) => void }[] = [];
+  let read = 0;
+  const pump = () => {
+    while (waiting.length > 0) {
+      const wanted = waiting[0] as { type?: string; resolve: (m: Json) => void };
+      const index = received.findIndex((m, i) => i >= read && (wanted.type === undefined || m.type === wanted.type));
+      if (index < 0) return;
+      read = index + 1;
+      waiting.shift();
+      wanted.resolve(received[index]);
+    }
+  };
+  socket.addEventListener("message", (e) => {
+    received.push(JSON.parse(e.data as string));
+    pump();
+  });
+  return {
+    socket,
+    received,
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${type ?? "message"} within 2 s`)), 2000);
+        waiting.push({
+          type,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
+        pump();
+      }),
+    send: (message) => socket.send(typeof message === "string" ? message : JSON.stringify(message)),
+  };
+}
+
+describe("the live connection", () => {
+  it("welcomes a member with a snapshot, then streams events to every session after the sender's ack", async () => {
+    const { id } = await newBoard();
+    const bob = await signUp("Bob");
+    await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
+    const mine = await connect(id);
+    mine.send({ type: "hello", protocol: 1, since: 0 });
+    expect(await mine.next("welcome")).toMatchObject({ role: "owner" });
+    const snapshot = await mine.next("snapshot");
+    const theirs = await connect(id, bob);
+    theirs.send({ type: "hello", protocol: 1, since: snapshot.seq });
+    expect(await theirs.next("welcome")).toMatchObject({ role: "member" });
+    expect(await theirs.next("events")).toEqual({ type: "events", events: [] });
+
+    mine.send({
+      type: "cmd",
+      opId: "op-live-00001",
+      baseSeq: snapshot.seq,
+      command: { type: "createTask", task: { title: "Live one" } },
+    });
+    const ack = await mine.next("ack");
+    expect(ack).toEqual({ type: "ack", opId: "op-live-00001", seq: snapshot.seq + 1 });
+    const event = await mine.next("event");
+    expect(event.event).toMatchObject({ seq: ack.seq, type: "task.created", opId: "op-live-00001" });
+    expect(mine.received.findIndex((m) => m.type === "ack")).toBeLessThan(
+      mine.received.findIndex((m) => m.type === "event"),
+    );
+    expect((await theirs.next("event")).event).toEqual(event.event);
+
+    // A REST change reaches the sockets too.
+    await call("POST", `/boards/${id}/tasks`, { title: "From REST" });
+    expect((await theirs.next("event")).event.payload.task.title).toBe("From REST");
+  });
+
+  it("rejects a viewer's command, malformed messages and other protocol versions, changing nothing", async () => {
+    const { id } = await newBoard();
+    const carol = await signUp("Carol");
+    await call("POST", `/boards/${id}/members`, { email: carol.email, role: "viewer" });
+    const before = (await call("GET", `/boards/${id}/snapshot`)).body.seq;
+    const live = await connect(id, carol);
+    live.send({ type: "hello", protocol: 1, since: before });
+    await live.next("welcome");
+    live.send({
+      type: "cmd",
+      opId: "op-viewer-01",
+      baseSeq: before,
+      command: { type: "createTask", task: { title: "x" } },
+    });
+    expect(await live.next("reject")).toMatchObject({ opId: "op-viewer-01", code: "read_only" });
+    live.send("{not json");
+    expect(await live.next("error")).toMatchObject({ code: "malformed_json" });
+    live.send({ type: "dance" });
+    expect(await live.next("error")).toMatchObject({ code: "invalid_message" });
+    live.send(
+      JSON.stringify({
+        type: "cmd",
+        opId: "op-big-000001",
+        baseSeq: 0,
+        command: { type: "createTask", task: { title: "x", description: "y".repeat(70 * 1024) } },
+      }),
+    );
+    expect(await live.next("error")).toMatchObject({ code: "message_too_large" });
+    live.send({ type: "hello", protocol: 99, since: 0 });
+    expect(await live.next("error")).toMatchObject({ code: "protocol_mismatch" });
+    expect((await call("GET", `/boards/${id}/snapshot`)).body.seq).toBe(before);
+  });
+
+  it("refuses a socket without a session, from a foreign origin, or for a board you are not on", async () => {
+    const { id } = await newBoard();
+    const stranger = await signUp("Stranger");
+    const anonymous = await exports.default.fetch(`${BASE}/boards/${id}/ws`, {
+      headers: { upgrade: "websocket", origin: ORIGIN },
+    });
+    expect(anonymous.status).toBe(401);
+    const foreign = await exports.default.fetch(`${BASE}/boards/${id}/ws`, {
+      headers: { upgrade: "websocket", origin: "https://evil.example", cookie: (await me()).cookie },
+    });
+    expect(foreign.status).toBe(403);
+    const notMine = await exports.default.fetch(`${BASE}/boards/${id}/ws`, {
+      headers: { upgrade: "websocket", origin: ORIGIN, cookie: stranger.cookie },
+    });
+    expect(notMine.status).toBe(404);
+  });
+
+  it("keeps its sessions across the board's restart: they still receive events with their identity", async () => {
+    const { id } = await newBoard();
+    const live = await connect(id);
+    live.send({ type: "hello", protocol: 1, since: 0 });
+    await live.next("snapshot");
+    await evictDurableObject(roomOf(id));
+    await call("POST", `/boards/${id}/tasks`, { title: "After the restart" });
+    expect((await live.next("event")).event.payload.task.title).toBe("After the restart");
+    live.send({ type: "presence", taskKey: null, activity: "viewing" });
+    const presence = await live.next("presence");
+    expect(presence.sessions).toEqual([expect.objectContaining({ userId: (await me()).id, activity: "viewing" })]);
+  });
+
+  it("closes a removed member's socket", async () => {
+    const { id } = await newBoard();
+    const bob = await signUp("Bob");
+    await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
+    const live = await connect(id, bob);
+    live.send({ type: "hello", protocol: 1, since: 0 });
+    await live.next("snapshot");
+    const closed = new Promise<number>((resolve) => live.socket.addEventListener("close", (e) => resolve(e.code)));
+    await call("DELETE", `/boards/${id}/members/${bob.id}`);
+    expect(await closed).toBe(4003);
+  });
+});
