@@ -5,6 +5,7 @@ import { z } from "zod";
 import { memberships } from "../auth/schema";
 import { type BoardRow, boards } from "../db/schema";
 import { boardKeySchema, boardNameSchema } from "../domain/commands";
+import type { BoardEvent } from "../domain/events";
 import { BOARD_MODES, ROLES } from "../domain/model";
 import { boardView, directory, openBoard, roomOf, runCommand } from "./boardAccess";
 import type { AppEnv } from "./context";
@@ -120,7 +121,7 @@ boardRoutes.openapi(
     },
     responses: {
       200: jsonContent(z.object({ board: boardSchema }), "The renamed board"),
-      ...errorResponses(400, 401, 404),
+      ...errorResponses(400, 401, 403, 404),
     },
   }),
   async (c) => {
@@ -139,7 +140,7 @@ boardRoutes.openapi(
     tags: ["Boards"],
     summary: "Delete a board (its log is kept; the board disappears for everyone)",
     request: { params: boardParams },
-    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404) },
+    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403, 404) },
   }),
   async (c) => {
     const board = await openBoard(c, c.req.valid("param").boardId, "owner");
@@ -148,6 +149,18 @@ boardRoutes.openapi(
     return c.body(null, 204);
   },
 );
+
+/**
+ * Keeps the directory's copy of a board (what lists and access checks read) in step
+ * with a rename or deletion the board applied from a command sent to /commands.
+ */
+export async function mirrorBoardEvent(c: Context<AppEnv>, boardId: string, event: BoardEvent): Promise<void> {
+  if (event.type === "board.renamed") {
+    await directory(c).update(boards).set({ name: event.payload.name }).where(eq(boards.id, boardId));
+  } else if (event.type === "board.deleted") {
+    await directory(c).update(boards).set({ deletedAt: event.at }).where(eq(boards.id, boardId));
+  }
+}
 
 /**
  * The one way a board comes into being (created or imported): claim its key with

@@ -48,7 +48,10 @@ columnRoutes.openapi(
           .meta({ id: "NewColumn" }),
       ),
     },
-    responses: { 201: jsonContent(columnsAnswer, "Every column, in order"), ...errorResponses(400, 401, 404, 422) },
+    responses: {
+      201: jsonContent(columnsAnswer, "Every column, in order"),
+      ...errorResponses(400, 401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const board = await openBoard(c, c.req.valid("param").boardId, "owner");
@@ -76,7 +79,10 @@ columnRoutes.openapi(
           .meta({ id: "ChangeColumn" }),
       ),
     },
-    responses: { 200: jsonContent(columnsAnswer, "Every column, in order"), ...errorResponses(400, 401, 404, 422) },
+    responses: {
+      200: jsonContent(columnsAnswer, "Every column, in order"),
+      ...errorResponses(400, 401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const { boardId, columnId } = c.req.valid("param");
@@ -100,7 +106,10 @@ columnRoutes.openapi(
           .meta({ id: "MoveColumn" }),
       ),
     },
-    responses: { 200: jsonContent(columnsAnswer, "Every column, in order"), ...errorResponses(400, 401, 404, 422) },
+    responses: {
+      200: jsonContent(columnsAnswer, "Every column, in order"),
+      ...errorResponses(400, 401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const { boardId, columnId } = c.req.valid("param");
@@ -117,7 +126,7 @@ columnRoutes.openapi(
     tags: ["Columns"],
     summary: "Remove a column; a column holding tasks needs a target column that receives them",
     request: { params: columnParams, query: z.strictObject({ targetColumnId: idSchema.optional() }) },
-    responses: { 200: jsonContent(columnsAnswer, "The remaining columns"), ...errorResponses(400, 401, 404, 422) },
+    responses: { 200: jsonContent(columnsAnswer, "The remaining columns"), ...errorResponses(400, 401, 403, 404, 422) },
   }),
   async (c) => {
     const { boardId, columnId } = c.req.valid("param");

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { commandEnvelopeSchema } from "../domain/commands";
 import { openBoard, settle } from "./boardAccess";
+import { mirrorBoardEvent } from "./boards";
 import { ApiError } from "./errors";
 import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
 import { boardParams, eventSchema, snapshotSchema } from "./schemas";
@@ -138,13 +139,15 @@ logRoutes.openapi(
         z.object({ seq: z.number().int(), events: z.array(eventSchema) }),
         "Applied (or nothing to change: no events)",
       ),
-      ...errorResponses(400, 401, 404, 409, 413, 422),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 422),
     },
   }),
   async (c) => {
     const board = await openBoard(c, c.req.valid("param").boardId, "write");
     const { result } = await board.room.command(c.req.valid("json"), { id: c.var.actor.id, role: board.role });
     const settled = settle(result);
+    // Renaming or deleting the board here must show in lists and access checks, as through PATCH and DELETE /boards/:id.
+    if (settled.status === "applied") await mirrorBoardEvent(c, board.row.id, settled.event);
     return c.json({ seq: settled.seq, events: settled.status === "applied" ? [settled.event] : [] }, 200);
   },
 );

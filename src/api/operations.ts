@@ -31,7 +31,7 @@ operationsRoutes.openapi(
     request: { params: boardParams },
     responses: {
       200: jsonContent(z.object({ seq: z.number().int(), subscribers: z.array(subscriberSchema) }), "Subscribers"),
-      ...errorResponses(401, 404),
+      ...errorResponses(401, 403, 404),
     },
   }),
   async (c) => {
@@ -65,7 +65,7 @@ operationsRoutes.openapi(
           .meta({ param: { name: "name", in: "path" } }),
       }),
     },
-    responses: { 202: { description: "The replay has started; watch its lag" }, ...errorResponses(401, 404) },
+    responses: { 202: { description: "The replay has started; watch its lag" }, ...errorResponses(401, 403, 404) },
   }),
   async (c) => {
     const { boardId, name } = c.req.valid("param");
@@ -100,7 +100,7 @@ operationsRoutes.openapi(
           .meta({ id: "Diagnostics" }),
         "Figures",
       ),
-      ...errorResponses(401, 404),
+      ...errorResponses(401, 403, 404),
     },
   }),
   async (c) => {

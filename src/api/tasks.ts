@@ -93,7 +93,7 @@ taskRoutes.openapi(
       headers: writeHeaders,
       body: jsonBody(taskFieldsSchema.meta({ id: "CreateTask" })),
     },
-    responses: { 201: jsonContent(taskAnswer, "The new task"), ...errorResponses(400, 401, 404, 413, 422) },
+    responses: { 201: jsonContent(taskAnswer, "The new task"), ...errorResponses(400, 401, 403, 404, 413, 422) },
   }),
   async (c) => {
     const board = await openBoard(c, c.req.valid("param").boardId, "write");
@@ -150,7 +150,7 @@ taskRoutes.openapi(
     },
     responses: {
       200: jsonContent(taskAnswer, "The task after the change"),
-      ...errorResponses(400, 401, 404, 409, 413, 422),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 422),
     },
   }),
   async (c) => {
@@ -195,7 +195,7 @@ taskRoutes.openapi(
     },
     responses: {
       200: jsonContent(taskAnswer.extend({ wipExceeded: wipExceededSchema.optional() }), "The moved task"),
-      ...errorResponses(400, 401, 404, 409, 422),
+      ...errorResponses(400, 401, 403, 404, 409, 422),
     },
   }),
   async (c) => {
@@ -229,7 +229,7 @@ for (const [action, type, summary] of [
       tags: ["Tasks"],
       summary,
       request: { params: taskParams, headers: writeHeaders },
-      responses: { 200: jsonContent(taskAnswer, "The task"), ...errorResponses(401, 404, 422) },
+      responses: { 200: jsonContent(taskAnswer, "The task"), ...errorResponses(401, 403, 404, 422) },
     }),
     async (c) => {
       const { boardId, key } = c.req.valid("param");
@@ -255,7 +255,7 @@ taskRoutes.openapi(
     tags: ["Tasks"],
     summary: "Delete an archived task for good (its history stays in the log)",
     request: { params: taskParams },
-    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404, 422) },
+    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403, 404, 422) },
   }),
   async (c) => {
     const { boardId, key } = c.req.valid("param");
@@ -300,7 +300,7 @@ taskRoutes.openapi(
     },
     responses: {
       201: jsonContent(z.object({ comment: commentSchema, seq: z.number().int() }), "The comment"),
-      ...errorResponses(400, 401, 404, 413),
+      ...errorResponses(400, 401, 403, 404, 413),
     },
   }),
   async (c) => {
