@@ -14,6 +14,7 @@ import {
   type TaskView,
   taskView,
 } from "../domain/views";
+import { directorySubscriber } from "../reporting/directoryProjector";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
 import { type CommandResult, executeCommand } from "./engine";
 import { announce, broadcastPresence, CommandBudget, type Hub, receive, type SessionData } from "./liveSessions";
@@ -36,7 +37,7 @@ export class BoardRoom extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
-    this.subscribers = [taskIndexSubscriber(env.DB)];
+    this.subscribers = [taskIndexSubscriber(env.DB), directorySubscriber(env.DB)];
     // Keep-alive pings are answered by the runtime without waking a hibernated board.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     this.hub = {

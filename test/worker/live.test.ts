@@ -1,4 +1,4 @@
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BASE, call, type Json, me, newBoard, ORIGIN, type Person, roomOf, signUp } from "./helpers";
@@ -152,6 +152,22 @@ describe("the live connection", () => {
     live.send({ type: "presence", taskKey: null, activity: "viewing" });
     const presence = await live.next("presence");
     expect(presence.sessions).toEqual([expect.objectContaining({ userId: (await me()).id, activity: "viewing" })]);
+  });
+
+  it("keeps the board directory in step with a rename sent over the live connection", async () => {
+    const { id } = await newBoard();
+    const live = await connect(id);
+    live.send({ type: "hello", protocol: 1, since: 0 });
+    const { seq } = await live.next("snapshot");
+    live.send({
+      type: "cmd",
+      opId: "op-rename-live",
+      baseSeq: seq,
+      command: { type: "renameBoard", name: "Renamed live" },
+    });
+    await live.next("ack");
+    await runDurableObjectAlarm(roomOf(id));
+    expect((await call("GET", `/boards/${id}`)).body.board.name).toBe("Renamed live");
   });
 
   it("closes a removed member's socket", async () => {
