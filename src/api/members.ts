@@ -30,18 +30,22 @@ const memberParams = boardParams.extend({
   userId: userIdSchema.meta({ param: { name: "userId", in: "path" } }),
 });
 
+/** The columns a member is shown with. */
+const memberColumns = {
+  userId: memberships.userId,
+  email: users.email,
+  name: users.name,
+  role: memberships.role,
+  addedAt: memberships.addedAt,
+  addedBy: memberships.addedBy,
+};
+
+function selectMembers(c: Parameters<typeof directory>[0]) {
+  return directory(c).select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId));
+}
+
 async function memberRow(c: Parameters<typeof directory>[0], boardId: string, userId: string) {
-  return directory(c)
-    .select({
-      userId: memberships.userId,
-      email: users.email,
-      name: users.name,
-      role: memberships.role,
-      addedAt: memberships.addedAt,
-      addedBy: memberships.addedBy,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
+  return selectMembers(c)
     .where(and(eq(memberships.boardId, boardId), eq(memberships.userId, userId)))
     .get();
 }
@@ -64,20 +68,7 @@ memberRoutes.openapi(
   }),
   async (c) => {
     const board = await openBoard(c, c.req.valid("param").boardId, "read");
-    const members = await directory(c)
-      .select({
-        userId: memberships.userId,
-        email: users.email,
-        name: users.name,
-        role: memberships.role,
-        addedAt: memberships.addedAt,
-        addedBy: memberships.addedBy,
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.boardId, board.row.id))
-      .orderBy(users.name)
-      .all();
+    const members = await selectMembers(c).where(eq(memberships.boardId, board.row.id)).orderBy(users.name).all();
     return c.json({ members }, 200);
   },
 );
