@@ -1,8 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { inArray } from "drizzle-orm";
-import type { Context } from "hono";
 import { z } from "zod";
-import { memberships, users } from "../auth/schema";
 import type { BoardRow } from "../db/schema";
 import {
   type BoardLog,
@@ -14,10 +11,8 @@ import {
   rebrandLog,
 } from "../domain/boardLog";
 import { boardKeySchema, boardNameSchema } from "../domain/commands";
-import type { Member } from "../domain/model";
-import { boardView, directory, openBoard } from "./boardAccess";
+import { boardView, openBoard } from "./boardAccess";
 import { claimBoard, newBoardId } from "./boards";
-import type { AppEnv } from "./context";
 import { ApiError, errorSchema } from "./errors";
 import { errorResponses, jsonContent, newRouter } from "./openapi";
 import { boardParams, boardSchema } from "./schemas";
@@ -109,7 +104,7 @@ transferRoutes.openapi(
     path: IMPORT_PATH,
     tags: ["Log"],
     summary: "Create a new board by replaying an exported log",
-    description: `The body is a file from \`GET /boards/{boardId}/export\` (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). Every line is checked before anything is created: the first bad line answers 422 \`invalid_log\` with its number in \`details.line\`. The new board gets a new id and keeps every event as it was recorded (seq, opId, author, time). \`key\` gives it another task-key prefix (WEB-12 becomes NEW-12 everywhere in the log); without it the log's own key is used, and must be free. You own the new board: if the log does not say so, a \`member.added\` (or \`member.roleChanged\`) by you is appended, and a \`board.renamed\` when \`name\` differs from the log's last name. The log's members who have an account here get their role on the new board.`,
+    description: `The body is a file from \`GET /boards/{boardId}/export\` (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). Every line is checked before anything is created: the first bad line answers 422 \`invalid_log\` with its number in \`details.line\`. The new board gets a new id and keeps every event as it was recorded (seq, opId, author, time). \`key\` gives it another task-key prefix (WEB-12 becomes NEW-12 everywhere in the log); without it the log's own key is used, and must be free. You own the new board: if the log does not say so, a \`member.added\` (or \`member.roleChanged\`) by you is appended, and a \`board.renamed\` when \`name\` differs from the log's last name. Access is not carried over: the log's other members are removed from the new board (one \`member.removed\` by you each); add the people again.`,
     request: {
       query: z.strictObject({
         key: boardKeySchema
@@ -155,11 +150,8 @@ transferRoutes.openapi(
       deletedAt: null,
     };
     try {
-      const { seq } = await claimBoard(c, row, async (room) => {
-        const imported = await room.importLog(events);
-        await mirrorMembers(c, id, imported.members, at);
-        return imported;
-      });
+      // claimBoard makes the importer the owner in the directory; the log now says the same.
+      const { seq } = await claimBoard(c, row, (room) => room.importLog(events));
       return c.json({ board: boardView(row), seq }, 201);
     } catch (error) {
       if (error instanceof ApiError && error.code === "board_key_taken") {
@@ -173,28 +165,6 @@ transferRoutes.openapi(
     }
   },
 );
-
-/**
- * The directory lists a board's members as the board's log does (the members
- * routes keep the two in step). The log's people who have an account here get the
- * role the log gives them; ids from another workspace match no one and stay only
- * in the board's history, where an owner can remove them.
- */
-async function mirrorMembers(c: Context<AppEnv>, boardId: string, members: Member[], at: string): Promise<void> {
-  const db = directory(c);
-  const others = members.filter((m) => m.userId !== c.var.actor.id);
-  // D1 binds at most 100 parameters per statement: look up and insert in slices.
-  for (let i = 0; i < others.length; i += 20) {
-    const slice = others.slice(i, i + 20);
-    const ids = slice.map((m) => m.userId);
-    const found = await db.select({ id: users.id }).from(users).where(inArray(users.id, ids)).all();
-    const known = new Set(found.map((u) => u.id));
-    const rows = slice
-      .filter((m) => known.has(m.userId))
-      .map((m) => ({ boardId, userId: m.userId, role: m.role, addedAt: at, addedBy: c.var.actor.id }));
-    if (rows.length > 0) await db.insert(memberships).values(rows).onConflictDoNothing();
-  }
-}
 
 /** The file as text; a byte that is not UTF-8 is refused with its line rather than imported as U+FFFD. */
 function decodeLog(bytes: Uint8Array): string {

@@ -412,8 +412,11 @@ export interface ImportStamp {
  * board; when it does, the renames stay as they happened and a board.renamed is
  * added at the end, so the history reads true. Whoever imports owns the new board
  * (as whoever creates one does): if the log does not already say so, a
- * member.added or member.roleChanged by the importer is added too. Those added
- * facts are the only events the log did not hold.
+ * member.added or member.roleChanged by the importer is added too. Access is not
+ * carried over: everyone else the log lists as a member is removed (a
+ * member.removed by the importer each), so an import can never put a board in
+ * someone's list; the new owner adds people again. Those added facts are the only
+ * events the log did not hold.
  */
 export function rebrandLog(log: BoardLog, to: Rebrand, stamp: ImportStamp): StoredEvent[] {
   const board = log.state.board;
@@ -444,6 +447,10 @@ export function rebrandLog(log: BoardLog, to: Rebrand, stamp: ImportStamp): Stor
       payload: { userId: stamp.actor, role: "owner", previousRole: importer.role },
     });
   }
+  for (const member of Object.values(log.state.members)) {
+    if (member.userId === stamp.actor) continue;
+    added.push({ type: "member.removed", payload: { userId: member.userId, previousRole: member.role } });
+  }
   if (to.name !== undefined && renamed && board.name !== to.name) {
     added.push({ type: "board.renamed", payload: { name: to.name, previousName: board.name } });
   }
@@ -452,7 +459,7 @@ export function rebrandLog(log: BoardLog, to: Rebrand, stamp: ImportStamp): Stor
     ...added.map(
       (fact, i): StoredEvent => ({
         seq: events.length + i + 1,
-        opId: `${stamp.opId}:${fact.type}`,
+        opId: `${stamp.opId}:${i}:${fact.type}`,
         actor: stamp.actor,
         at: stamp.at,
         type: fact.type,

@@ -330,14 +330,29 @@ describe("reading a board log", () => {
 
 describe("rebranding a log for a new board", () => {
   const log: BoardLog = readBoardLog(withHeader(), IMPORT);
-  // Ana owns the fixture board: her import adds no membership fact.
+  // Ana owns the fixture board: her import adds no membership fact of her own, but
+  // removes Ben, the log's other member (access is never carried over).
   const stamp = { opId: "op-import", actor: "usr_ana", actorName: "Ana Ortiz", at: "2026-04-01T00:00:00.000Z" };
+  /** What the importer appends to remove Ben from the fixture board, as the `i`-th added fact at `seq`. */
+  const benRemoved = (seq: number, i: number, actor = "usr_ana"): StoredEvent => ({
+    seq,
+    opId: `op-import:${i}:member.removed`,
+    actor,
+    at: stamp.at,
+    type: "member.removed",
+    v: 1,
+    payload: { userId: "usr_ben", previousRole: "member" },
+  });
 
   it("gives board.created the new id, and everything else stays as recorded", () => {
     const events = rebrandLog(log, { boardId: "brd_new" }, stamp);
     expect(events[0]?.payload).toEqual({ ...log.events[0]?.payload, boardId: "brd_new" });
-    expect(events.slice(1)).toEqual(log.events.slice(1));
-    expect(replay(events.map(upcast)).board?.id).toBe("brd_new");
+    expect(events.slice(1, log.events.length)).toEqual(log.events.slice(1));
+    // The one fact the log did not hold: Ben, its other member, is removed by the importer.
+    expect(events.slice(log.events.length)).toEqual([benRemoved(35, 0)]);
+    const state = replay(events.map(upcast));
+    expect(state.board?.id).toBe("brd_new");
+    expect(state.members).toEqual({ usr_ana: { userId: "usr_ana", name: "Ana Ortiz", role: "owner" } });
   });
 
   it("renames every task key, parents and old-version payloads included, and folds to the same board", () => {
@@ -348,9 +363,16 @@ describe("rebranding a log for a new board", () => {
     expect(state.tasks["NEW-5"]?.parentKey).toBe("NEW-1");
     expect(events.find((e) => e.seq === 9)).toMatchObject({ v: 1, payload: { key: "NEW-1" } });
     expect(state.board).toMatchObject({ id: "brd_new", key: "NEW", name: "Website relaunch" });
-    // The same board, key for key: rename the expected state's keys back and compare.
+    // The same board, key for key, less Ben's access and one event later: rename the
+    // expected state's keys back and compare.
+    const { usr_ben, ...others } = expected.members;
+    expect(usr_ben).toEqual({ userId: "usr_ben", name: "Ben Okafor", role: "member" });
     const back = JSON.parse(JSON.stringify(state).replace(/"NEW-(\d+)"/g, '"WEB-$1"'));
-    expect({ ...back, board: { ...back.board, id: log.state.board?.id, key: "WEB" } }).toStrictEqual(expected);
+    expect({ ...back, board: { ...back.board, id: log.state.board?.id, key: "WEB" } }).toStrictEqual({
+      ...expected,
+      seq: expected.seq + 1,
+      members: others,
+    });
   });
 
   it("leaves a string that only mentions a key, or a key of another board, alone", () => {
@@ -366,57 +388,125 @@ describe("rebranding a log for a new board", () => {
 
   it("records a new name after the log's own renames, by the importer, so history reads true", () => {
     const events = rebrandLog(log, { boardId: "b", name: "Copy" }, stamp);
-    expect(events).toHaveLength(log.events.length + 1);
+    expect(events).toHaveLength(log.events.length + 2);
     expect(events[0]?.payload.name).toBe("Website");
-    expect(events.at(-1)).toEqual({
-      seq: 35,
-      opId: "op-import:board.renamed",
-      actor: "usr_ana",
-      at: stamp.at,
-      type: "board.renamed",
-      v: 1,
-      payload: { name: "Copy", previousName: "Website relaunch" },
-    });
+    // The rename comes last, after the removal of the log's other member.
+    expect(events.slice(log.events.length)).toEqual([
+      benRemoved(35, 0),
+      {
+        seq: 36,
+        opId: "op-import:1:board.renamed",
+        actor: "usr_ana",
+        at: stamp.at,
+        type: "board.renamed",
+        v: 1,
+        payload: { name: "Copy", previousName: "Website relaunch" },
+      },
+    ]);
     expect(replay(events.map(upcast)).board?.name).toBe("Copy");
-    expect(rebrandLog(log, { boardId: "b", name: "Website relaunch" }, stamp)).toHaveLength(log.events.length);
+    // The log's own last name: no rename is added, only the removal.
+    expect(rebrandLog(log, { boardId: "b", name: "Website relaunch" }, stamp).slice(log.events.length)).toEqual([
+      benRemoved(35, 0),
+    ]);
   });
 
   it("makes the importer an owner of the new board when the log does not", () => {
     const stranger = { ...stamp, actor: "usr_new", actorName: "Nia New" };
     const joined = rebrandLog(log, { boardId: "b", name: "Copy" }, stranger);
-    expect(joined.slice(-2)).toEqual([
-      {
-        seq: 35,
-        opId: "op-import:member.added",
-        actor: "usr_new",
-        at: stamp.at,
-        type: "member.added",
-        v: 1,
-        payload: { userId: "usr_new", name: "Nia New", role: "owner" },
-      },
-      expect.objectContaining({ seq: 36, actor: "usr_new", type: "board.renamed" }),
+    const by = (seq: number, i: number, type: string) => ({
+      seq,
+      opId: `op-import:${i}:${type}`,
+      actor: "usr_new",
+      at: stamp.at,
+      type,
+      v: 1,
+    });
+    expect(joined.slice(log.events.length)).toEqual([
+      { ...by(35, 0, "member.added"), payload: { userId: "usr_new", name: "Nia New", role: "owner" } },
+      { ...by(36, 1, "member.removed"), payload: { userId: "usr_ana", previousRole: "owner" } },
+      benRemoved(37, 2, "usr_new"),
+      { ...by(38, 3, "board.renamed"), payload: { name: "Copy", previousName: "Website relaunch" } },
     ]);
-    expect(replay(joined.map(upcast)).members.usr_new).toEqual({ userId: "usr_new", name: "Nia New", role: "owner" });
+    // The importer is the board's only member: its owner.
+    expect(replay(joined.map(upcast)).members).toEqual({
+      usr_new: { userId: "usr_new", name: "Nia New", role: "owner" },
+    });
 
-    // Ben is a member of the fixture board: he is promoted, not added twice.
+    // Ben is a member of the fixture board: he is promoted, not added twice, and Ana is removed.
     const promoted = rebrandLog(log, { boardId: "b" }, { ...stamp, actor: "usr_ben", actorName: "Ben" });
     expect(promoted.slice(log.events.length)).toEqual([
-      expect.objectContaining({
+      {
+        seq: 35,
+        opId: "op-import:0:member.roleChanged",
+        actor: "usr_ben",
+        at: stamp.at,
         type: "member.roleChanged",
+        v: 1,
         payload: { userId: "usr_ben", role: "owner", previousRole: "member" },
-      }),
+      },
+      {
+        seq: 36,
+        opId: "op-import:1:member.removed",
+        actor: "usr_ben",
+        at: stamp.at,
+        type: "member.removed",
+        v: 1,
+        payload: { userId: "usr_ana", previousRole: "owner" },
+      },
     ]);
-    expect(replay(promoted.map(upcast)).members.usr_ben?.role).toBe("owner");
+    expect(replay(promoted.map(upcast)).members).toEqual({
+      usr_ben: { userId: "usr_ben", name: "Ben Okafor", role: "owner" },
+    });
     // The result is itself a valid log.
     const header2 = { ...header, seq: joined.length, board: { ...header.board, id: "b" } };
-    expect(readBoardLog(text([header2, ...joined]), IMPORT).state.board?.name).toBe("Copy");
+    const reread = readBoardLog(text([header2, ...joined]), IMPORT);
+    expect(reread.state.board?.name).toBe("Copy");
+    expect(Object.keys(reread.state.members)).toEqual(["usr_new"]);
+  });
+
+  it("removes every other member of the log's last state, each once, under its own opId", () => {
+    const at = "2026-03-03T00:00:00.000Z";
+    const member = (seq: number, type: string, payload: Json) => ({
+      seq,
+      opId: `m${seq}`,
+      actor: "usr_ana",
+      at,
+      type,
+      v: 1,
+      payload,
+    });
+    const crowded = readBoardLog(
+      text([
+        ...fixtureEvents,
+        member(35, "member.added", { userId: "usr_cy", name: "Cy", role: "viewer" }),
+        member(36, "member.added", { userId: "usr_dee", name: "Dee", role: "member" }),
+        member(37, "member.roleChanged", { userId: "usr_cy", role: "owner", previousRole: "viewer" }),
+        // Dee already left: the log removes her itself, and the import does not again.
+        member(38, "member.removed", { userId: "usr_dee", previousRole: "member" }),
+      ]),
+      CLI,
+    );
+    const events = rebrandLog(crowded, { boardId: "b" }, { ...stamp, actor: "usr_ida", actorName: "Ida" });
+    const added = events.slice(crowded.events.length);
+    expect(added.map((e) => [e.seq, e.opId, e.actor, e.type, e.payload])).toEqual([
+      [39, "op-import:0:member.added", "usr_ida", "member.added", { userId: "usr_ida", name: "Ida", role: "owner" }],
+      [40, "op-import:1:member.removed", "usr_ida", "member.removed", { userId: "usr_ana", previousRole: "owner" }],
+      [41, "op-import:2:member.removed", "usr_ida", "member.removed", { userId: "usr_ben", previousRole: "member" }],
+      [42, "op-import:3:member.removed", "usr_ida", "member.removed", { userId: "usr_cy", previousRole: "owner" }],
+    ]);
+    expect(replay(events.map(upcast)).members).toEqual({ usr_ida: { userId: "usr_ida", name: "Ida", role: "owner" } });
+    // Every opId is its own, so the result reads back as a log.
+    expect(new Set(events.map((e) => e.opId)).size).toBe(events.length);
+    expect(readBoardLog(text(events), CLI).state.seq).toBe(42);
   });
 
   it("writes a new name into board.created when the log never renamed the board", () => {
     const short = readBoardLog(text(fixtureEvents.slice(0, 10)), CLI);
     const events = rebrandLog(short, { boardId: "b", name: "Copy" }, stamp);
-    expect(events).toHaveLength(10);
+    // No board.renamed is added: only the removal of Ben, a member by seq 2.
+    expect(events.slice(10)).toEqual([benRemoved(11, 0)]);
     expect(events[0]?.payload.name).toBe("Copy");
+    expect(replay(events.map(upcast)).board?.name).toBe("Copy");
   });
 });
 

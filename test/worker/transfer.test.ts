@@ -1,5 +1,5 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_IMPORT_BYTES } from "../../src/api/transfer";
 import {
@@ -195,8 +195,21 @@ describe("import", () => {
     expect((await call("GET", "/boards")).body.boards).toContainEqual({ ...copy, role: "owner" });
 
     const [was, now] = [await boardState(original.id), await boardState(copy.id)];
-    expect(res.body.seq).toBe(was.seq);
-    expect(now).toEqual({ ...rekey(was, original.key, key), board: { ...was.board, id: copy.id, key } });
+    // Access is not carried over: Ben, the original's other member, is removed by one more event.
+    expect(was.members.map((m: Json) => [m.userId, m.role]).sort()).toEqual(
+      [
+        [myId(), "owner"],
+        ["usr_ben", "member"],
+      ].sort(),
+    );
+    expect(now.members).toEqual(was.members.filter((m: Json) => m.userId === myId()));
+    expect(res.body.seq).toBe(was.seq + 1);
+    expect(now).toEqual({
+      ...rekey(was, original.key, key),
+      seq: was.seq + 1,
+      board: { ...was.board, id: copy.id, key },
+      members: now.members,
+    });
     // Spot checks, so the comparison above cannot pass by rewriting nothing.
     const number = (k: string) => k.split("-")[1];
     const story = now.tasks.find((t: Json) => t.title === "Landing page");
@@ -227,11 +240,21 @@ describe("import", () => {
     const goneHistory = await call("GET", `/boards/${copy.id}/tasks/${key}-${number(original.gone)}/history`);
     expect(goneHistory.body.entries.at(-1).type).toBe("task.deleted");
 
-    // The log itself: same events, same opIds, the board's own id and key where it was created.
+    // The log itself: same events, same opIds, the board's own id and key where it was created,
+    // then the importer's removal of Ben (the importer already owned the board: no member.added).
     const [events, copied] = [await allEvents(original.id), await allEvents(copy.id)];
-    expect(copied).toHaveLength(events.length);
+    expect(copied).toHaveLength(events.length + 1);
     expect(copied[0].payload).toMatchObject({ boardId: copy.id, key, name: "Website" });
-    expect(copied.slice(1)).toEqual(rekey(events.slice(1), original.key, key));
+    expect(copied.slice(1, events.length)).toEqual(rekey(events.slice(1), original.key, key));
+    expect(copied.at(-1)).toEqual({
+      seq: events.length + 1,
+      opId: expect.stringMatching(/^[0-9a-f-]{36}:0:member\.removed$/),
+      actor: myId(),
+      at: expect.any(String),
+      type: "member.removed",
+      v: 1,
+      payload: { userId: "usr_ben", previousRole: "member" },
+    });
     expect(JSON.stringify(copied)).not.toContain(`"${original.key}-`);
   });
 
@@ -252,6 +275,16 @@ describe("import", () => {
       payload: { name: "Website copy", previousName: "Website relaunch" },
     });
     expect(events.filter((e) => e.type === "board.renamed")).toHaveLength(2);
+    // Ben's removal comes before the rename: the added facts are numbered in order.
+    expect(events.at(-2)).toMatchObject({
+      type: "member.removed",
+      actor: myId(),
+      payload: { userId: "usr_ben", previousRole: "member" },
+    });
+    expect(events.slice(-2).map((e) => e.opId.split(":").slice(1).join(":"))).toEqual([
+      "0:member.removed",
+      "1:board.renamed",
+    ]);
 
     // The import scheduled the subscribers like any append: the D1 task index catches up.
     expect(await runDurableObjectAlarm(roomOf(id))).toBe(true);
@@ -270,23 +303,41 @@ describe("import", () => {
     const file = syntheticLog(key, 2500);
     const res = await importLog(file);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    // The log was Ana's board: the importer joins it as its owner, the one fact the file did not hold.
-    expect(res.body.seq).toBe(2501);
+    // The log was Ana's board: the importer joins it as its owner and removes Ana, the two
+    // facts the file did not hold.
+    expect(res.body.seq).toBe(2502);
     const again = await exportBoard(res.body.board.id);
     const [, ...events] = linesOf(again.text);
     const [, ...sent] = linesOf(file);
-    expect(events.map((e) => e.seq)).toEqual([...sent.map((e) => e.seq), 2501]);
-    expect(events.slice(0, -1)).toEqual(
+    expect(events.map((e) => e.seq)).toEqual([...sent.map((e) => e.seq), 2501, 2502]);
+    expect(events.slice(0, -2)).toEqual(
       sent.map((e) => (e.seq === 1 ? { ...e, payload: { ...e.payload, boardId: res.body.board.id } } : e)),
     );
-    expect(events.at(-1)).toMatchObject({
-      actor: myId(),
-      type: "member.added",
-      payload: { userId: myId(), role: "owner" },
-    });
+    expect(events.slice(-2)).toEqual([
+      {
+        seq: 2501,
+        opId: expect.stringMatching(/^[0-9a-f-]{36}:0:member\.added$/),
+        actor: myId(),
+        at: expect.any(String),
+        type: "member.added",
+        v: 1,
+        payload: { userId: myId(), name: expect.any(String), role: "owner" },
+      },
+      {
+        seq: 2502,
+        opId: expect.stringMatching(/^[0-9a-f-]{36}:1:member\.removed$/),
+        actor: myId(),
+        at: expect.any(String),
+        type: "member.removed",
+        v: 1,
+        payload: { userId: "usr_ana", previousRole: "owner" },
+      },
+    ]);
+    // Both facts come from the one import.
+    expect(events[2500].opId.split(":")[0]).toBe(events[2501].opId.split(":")[0]);
   });
 
-  it("gives the log's people who have an account here their role on the copy; the importer owns it", async () => {
+  it("does not give the log's other people access: they are removed in the log, absent from D1 memberships, and get 404 on the imported board, while the importer owns it", async () => {
     const owner = await signUp("Olga");
     const ben = await signUp("Ben");
     const importer = await signUp("Ida");
@@ -295,27 +346,68 @@ describe("import", () => {
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     await addMember(source.id, "usr_elsewhere", "member", "Someone from another workspace");
     const file = (await exportBoard(source.id, owner)).text;
+    const [, ...sent] = linesOf(file);
 
     const res = await importLog(file, `?key=${uniqueBoardKey("I")}`, importer);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const id = res.body.board.id;
+
+    // The log: the importer joins as owner, then removes everyone else the log lists, each once.
+    const events = linesOf((await exportBoard(id, importer)).text).slice(1);
+    expect(res.body.seq).toBe(sent.length + 4);
+    const appended = events.slice(sent.length);
+    const importOp = String(appended[0]?.opId).split(":")[0];
+    expect(importOp).toMatch(/^[0-9a-f-]{36}$/);
+    const fact = (i: number, type: string, payload: Json) => ({
+      seq: sent.length + i + 1,
+      opId: `${importOp}:${i}:${type}`,
+      actor: importer.id,
+      at: expect.any(String),
+      type,
+      v: 1,
+      payload,
+    });
+    expect(appended).toEqual([
+      fact(0, "member.added", { userId: importer.id, name: expect.any(String), role: "owner" }),
+      fact(1, "member.removed", { userId: owner.id, previousRole: "owner" }),
+      fact(2, "member.removed", { userId: ben.id, previousRole: "viewer" }),
+      fact(3, "member.removed", { userId: "usr_elsewhere", previousRole: "member" }),
+    ]);
+
+    // The board itself lists only the importer, as owner.
+    const members = (await call("GET", `/boards/${id}/snapshot`, undefined, {}, importer)).body.members;
+    expect(members.map((m: Json) => [m.userId, m.role])).toEqual([[importer.id, "owner"]]);
+
+    // The directory says the same: one membership, the importer's.
+    const { results } = await env.DB.prepare("SELECT user_id, role FROM memberships WHERE board_id = ?")
+      .bind(id)
+      .all<Json>();
+    expect(results).toEqual([{ user_id: importer.id, role: "owner" }]);
+
+    // The log's people see nothing of the copy, not even that it exists.
     const roleOf = async (person: Person) =>
       (await call("GET", "/boards", undefined, {}, person)).body.boards.find((b: Json) => b.id === id)?.role;
     expect(await roleOf(importer)).toBe("owner");
-    expect(await roleOf(owner)).toBe("owner");
-    expect(await roleOf(ben)).toBe("viewer");
-    // Ben reads the copy, and only reads it.
-    expect((await call("GET", `/boards/${id}/snapshot`, undefined, {}, ben)).status).toBe(200);
-    expectError(await call("POST", `/boards/${id}/tasks`, { title: "x" }, {}, ben), 403, "read_only");
-    const members = (await call("GET", `/boards/${id}/snapshot`, undefined, {}, importer)).body.members;
-    expect(members.map((m: Json) => [m.userId, m.role]).sort()).toEqual(
+    expect(await roleOf(owner)).toBeUndefined();
+    expect(await roleOf(ben)).toBeUndefined();
+    for (const person of [owner, ben]) {
+      expectError(await call("GET", `/boards/${id}/snapshot`, undefined, {}, person), 404, "board_not_found");
+      expectError(await call("GET", `/boards/${id}/export`, undefined, {}, person), 404, "board_not_found");
+      expectError(await call("POST", `/boards/${id}/tasks`, { title: "x" }, {}, person), 404, "board_not_found");
+    }
+    // The importer works on it.
+    expect((await call("POST", `/boards/${id}/tasks`, { title: "Mine" }, {}, importer)).status).toBe(201);
+
+    // The original board keeps its people.
+    const kept = (await call("GET", `/boards/${source.id}/snapshot`, undefined, {}, owner)).body.members;
+    expect(kept.map((m: Json) => [m.userId, m.role]).sort()).toEqual(
       [
         [owner.id, "owner"],
         [ben.id, "viewer"],
         ["usr_elsewhere", "member"],
-        [importer.id, "owner"],
       ].sort(),
     );
+    expect((await call("GET", `/boards/${source.id}/snapshot`, undefined, {}, ben)).status).toBe(200);
   });
 
   it("takes a log larger than the API's 1 MiB limit, and answers 413 above its own", async () => {
