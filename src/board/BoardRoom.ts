@@ -132,12 +132,14 @@ export class BoardRoom extends DurableObject<Env> {
     envelope: CommandEnvelope,
     caller: { id: string; role: Role },
   ): { result: CommandResult; task: TaskView | null } {
+    const before = this.store.state.seq;
     const result = executeCommand(this.store, envelope, {
       actor: caller.id,
       role: caller.role,
       at: new Date().toISOString(),
     });
-    if (result.status === "applied") announce(this.hub, result.event);
+    // A retried opId is answered with its first result: its event went out back then.
+    if (result.status === "applied" && result.seq > before) announce(this.hub, result.event);
     const key = subjectTask(envelope, result);
     const task = key === null ? undefined : this.store.state.tasks[key];
     return { result, task: task ? taskView(task) : null };

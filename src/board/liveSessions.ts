@@ -69,58 +69,67 @@ export function receive<S>(
 ): void {
   const size = typeof raw === "string" ? new TextEncoder().encode(raw).length : raw.byteLength;
   if (size > MAX_CLIENT_MESSAGE_BYTES) {
-    return hub.send(socket, {
+    hub.send(socket, {
       type: "error",
       code: "message_too_large",
       message: `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES / 1024} KiB; send less at once.`,
     });
+    return;
   }
   let message: ClientMessage;
   try {
     const parsed = clientMessage.safeParse(JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)));
     if (!parsed.success) {
       const hint = parsed.error.issues[0];
-      return hub.send(socket, {
+      hub.send(socket, {
         type: "error",
         code: "invalid_message",
         message: `This message is not one the board understands${hint ? ` (${hint.path.join(".") || "message"}: ${hint.message})` : ""}.`,
       });
+      return;
     }
     message = parsed.data;
   } catch {
-    return hub.send(socket, { type: "error", code: "malformed_json", message: "Messages must be JSON." });
+    hub.send(socket, { type: "error", code: "malformed_json", message: "Messages must be JSON." });
+    return;
   }
   const session = hub.data(socket);
   switch (message.type) {
     case "hello":
-      return greet(hub, store, socket, session, message.protocol, message.since);
+      greet(hub, store, socket, session, message.protocol, message.since);
+      return;
     case "presence":
       hub.setData(socket, { ...session, presence: { taskKey: message.taskKey, activity: message.activity } });
-      return broadcastPresence(hub);
+      broadcastPresence(hub);
+      return;
     case "cmd": {
       if (session.role === "viewer") {
-        return hub.send(socket, {
+        hub.send(socket, {
           type: "reject",
           opId: message.opId,
           code: "read_only",
           message: "You can view this board but not change it; ask an owner for member access.",
         });
+        return;
       }
       if (!budget.take(session.sessionId, now)) {
-        return hub.send(socket, {
+        hub.send(socket, {
           type: "reject",
           opId: message.opId,
           code: "rate_limited",
           message: "You are sending changes faster than anyone types; slow down.",
         });
+        return;
       }
+      const before = store.state.seq;
       const result = executeCommand(
         store,
         { opId: message.opId, baseSeq: message.baseSeq, command: message.command },
         { actor: session.userId, role: session.role, at: new Date(now).toISOString() },
       );
       answer(hub, socket, message.opId, result);
-      if (result.status === "applied") announce(hub, result.event);
+      // A resent opId is answered with its first result: its event went out back then.
+      if (result.status === "applied" && result.seq > before) announce(hub, result.event);
       return;
     }
   }
@@ -133,7 +142,8 @@ function greet<S>(hub: Hub<S>, store: LiveStore, socket: S, session: SessionData
       code: "protocol_mismatch",
       message: `This board speaks protocol ${PROTOCOL_VERSION} and your app speaks ${protocol}; reload the page.`,
     });
-    return hub.close(socket, 4002, "protocol mismatch");
+    hub.close(socket, 4002, "protocol mismatch");
+    return;
   }
   hub.send(socket, {
     type: "welcome",
@@ -160,17 +170,20 @@ function answer<S>(hub: Hub<S>, socket: S, opId: string, result: CommandResult):
   switch (result.status) {
     case "applied":
     case "unchanged":
-      return hub.send(socket, { type: "ack", opId, seq: result.seq });
+      hub.send(socket, { type: "ack", opId, seq: result.seq });
+      return;
     case "conflict":
-      return hub.send(socket, {
+      hub.send(socket, {
         type: "reject",
         opId,
         code: "conflict",
         message: "Someone changed the same field first; review their value and send yours again to confirm it.",
         conflicts: result.conflicts as unknown as Record<string, unknown>[],
       });
+      return;
     case "rejected":
-      return hub.send(socket, { type: "reject", opId, code: result.error.code, message: result.error.message });
+      hub.send(socket, { type: "reject", opId, code: result.error.code, message: result.error.message });
+      return;
   }
 }
 
