@@ -27,12 +27,16 @@ export interface OpenBoard {
 }
 
 export async function openBoard(c: Context<AppEnv>, boardId: string, access: Access): Promise<OpenBoard> {
-  const found = await directory(c)
-    .select({ row: boards, role: memberships.role })
-    .from(boards)
-    .innerJoin(memberships, and(eq(memberships.boardId, boards.id), eq(memberships.userId, c.var.actor.id)))
-    .where(and(eq(boards.id, boardId), isNull(boards.deletedAt)))
-    .get();
+  const known = c.var.boardAccess;
+  const found =
+    known?.boardId === boardId
+      ? known.found
+      : await directory(c)
+          .select({ row: boards, role: memberships.role })
+          .from(boards)
+          .innerJoin(memberships, and(eq(memberships.boardId, boards.id), eq(memberships.userId, c.var.actor.id)))
+          .where(and(eq(boards.id, boardId), isNull(boards.deletedAt)))
+          .get();
   if (!found) throw boardNotFound();
   const refused = refusal(found.role, access);
   if (refused) throw fromDomain(refused);

@@ -3,6 +3,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../api/context";
 import { ApiError } from "../api/errors";
+import { boardInPath } from "./boardAccess";
 import { enforceLimit } from "./rateLimits";
 import { resolveSession, SESSION_COOKIE } from "./sessions";
 import { resolveToken, type TokenScope } from "./tokens";
@@ -26,11 +27,13 @@ const PUBLIC_ROUTES = new Set(["POST /api/v1/auth/signup", "POST /api/v1/auth/lo
 
 export const identify = createMiddleware<AppEnv>(async (c, next) => {
   const db = drizzle(c.env.DB);
+  // Looked up with the credential, in the same statement: see ./boardAccess.ts.
+  const boardId = boardInPath(c.req.path);
   const authorization = c.req.header("authorization");
   const unsafe = !SAFE_METHODS.has(c.req.method);
   if (authorization !== undefined) {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    const found = token ? await resolveToken(db, token) : null;
+    const found = token ? await resolveToken(db, token, boardId) : null;
     if (!found) {
       throw new ApiError(401, "invalid_token", "This API token is unknown, revoked or expired; create a new one.");
     }
@@ -42,14 +45,17 @@ export const identify = createMiddleware<AppEnv>(async (c, next) => {
       );
     }
     c.set("actor", { ...found.user, via: "token", scope: found.scope });
+    if (boardId !== null) c.set("boardAccess", { boardId, found: found.access });
   } else {
     const secret = getCookie(c, SESSION_COOKIE);
-    const user = secret ? await resolveSession(db, secret) : null;
+    const signedIn = secret ? await resolveSession(db, secret, boardId) : null;
     // A cookie rides along with any request the browser makes, including one a
     // foreign page triggers: changes must come from our own pages.
     if (unsafe) checkSameOrigin(c.req.raw);
-    if (user) c.set("actor", { ...user, via: "session", scope: "write" });
-    else if (!PUBLIC_ROUTES.has(`${c.req.method} ${c.req.path}`)) {
+    if (signedIn) {
+      c.set("actor", { ...signedIn.user, via: "session", scope: "write" });
+      if (boardId !== null) c.set("boardAccess", { boardId, found: signedIn.access });
+    } else if (!PUBLIC_ROUTES.has(`${c.req.method} ${c.req.path}`)) {
       throw new ApiError(
         401,
         secret ? "session_expired" : "not_signed_in",

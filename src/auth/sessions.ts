@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { sessions, users } from "./schema";
+import { boards } from "../db/schema";
+import { accessColumns, liveBoardOf, membershipOf } from "./boardAccess";
+import { memberships, sessions, users } from "./schema";
 import { randomSecret, sha256Hex } from "./secrets";
 
 // Browser sessions: a random 256-bit id in an HttpOnly cookie, stored as its hash,
@@ -23,13 +25,18 @@ export async function startSession(db: DrizzleD1Database, userId: string, now = 
   return secret;
 }
 
-/** The signed-in user behind a session cookie, or null for an unknown, revoked or expired one. */
-export async function resolveSession(db: DrizzleD1Database, secret: string, now = Date.now()) {
+/**
+ * The signed-in user behind a session cookie (null for an unknown, revoked or
+ * expired one), with their role on `boardId` when given.
+ */
+export async function resolveSession(db: DrizzleD1Database, secret: string, boardId: string | null, now = Date.now()) {
   const idHash = await sha256Hex(secret);
   const row = await db
-    .select({ session: sessions, user: { id: users.id, name: users.name, email: users.email } })
+    .select({ session: sessions, user: { id: users.id, name: users.name, email: users.email }, ...accessColumns })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(memberships, membershipOf(boardId))
+    .leftJoin(boards, liveBoardOf())
     .where(eq(sessions.idHash, idHash))
     .get();
   if (!row || row.session.expiresAt <= now) return null;
@@ -39,7 +46,7 @@ export async function resolveSession(db: DrizzleD1Database, secret: string, now 
       .set({ expiresAt: now + SESSION_MS })
       .where(eq(sessions.idHash, idHash));
   }
-  return row.user;
+  return { user: row.user, access: row.board && row.role ? { row: row.board, role: row.role } : null };
 }
 
 export async function endSession(db: DrizzleD1Database, secret: string): Promise<void> {

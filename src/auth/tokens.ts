@@ -1,6 +1,8 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { apiTokens, users } from "./schema";
+import { boards } from "../db/schema";
+import { accessColumns, liveBoardOf, membershipOf } from "./boardAccess";
+import { apiTokens, memberships, users } from "./schema";
 import { randomId, randomSecret, sha256Hex } from "./secrets";
 
 // API tokens for programs: `lanes_<random>`, shown once, stored as a hash, scoped
@@ -33,13 +35,18 @@ export async function createToken(
   return { token, row };
 }
 
-/** The user a bearer token acts for, and its scope; null for an unknown, revoked or expired token. */
-export async function resolveToken(db: DrizzleD1Database, token: string, now = Date.now()) {
+/**
+ * The user a bearer token acts for and its scope (null for an unknown, revoked or
+ * expired token), with their role on `boardId` when given.
+ */
+export async function resolveToken(db: DrizzleD1Database, token: string, boardId: string | null, now = Date.now()) {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const row = await db
-    .select({ token: apiTokens, user: { id: users.id, name: users.name, email: users.email } })
+    .select({ token: apiTokens, user: { id: users.id, name: users.name, email: users.email }, ...accessColumns })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(memberships, membershipOf(boardId))
+    .leftJoin(boards, liveBoardOf())
     .where(eq(apiTokens.tokenHash, await sha256Hex(token)))
     .get();
   if (!row || row.token.revokedAt !== null) return null;
@@ -51,7 +58,8 @@ export async function resolveToken(db: DrizzleD1Database, token: string, now = D
       .set({ lastUsedAt: new Date(now).toISOString() })
       .where(eq(apiTokens.id, row.token.id));
   }
-  return { user: row.user, scope: row.token.scope };
+  const access = row.board && row.role ? { row: row.board, role: row.role } : null;
+  return { user: row.user, scope: row.token.scope, access };
 }
 
 export async function listTokens(db: DrizzleD1Database, userId: string) {
