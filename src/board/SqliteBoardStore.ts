@@ -11,6 +11,9 @@ import type { Cursor, CursorStore } from "./subscribers";
 
 const SCHEMA_VERSION = 3;
 
+/** How long new events wait to be delivered together (projections stay well within a second). */
+const DELIVERY_DELAY_MS = 100;
+
 /** What turns a board stored at version `v - 1` into version `v`. */
 const MIGRATIONS: Record<number, string[]> = {
   // v2 keeps a fingerprint of each command with its opId, to refuse a reused opId.
@@ -190,8 +193,10 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
   /**
    * Makes sure the board's alarm fires by `at` to hand new events to the subscribers.
    * Called in the command's transaction, so the event and its delivery are kept together.
+   * By default delivery waits a moment, so a busy board hands its subscribers one
+   * batch per moment instead of one D1 write per command.
    */
-  scheduleDelivery(at: number = Date.now()): void {
+  scheduleDelivery(at: number = Date.now() + DELIVERY_DELAY_MS): void {
     if (this.#alarmAt !== null && this.#alarmAt <= at) return;
     void this.storage.setAlarm(at);
     this.#alarmAt = at;
