@@ -17,7 +17,16 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations, LANES_DEV: "0" } },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  LANES_DEV: "0",
+                  // The sync fuzz test's size and seed (npm run fuzz; FUZZ_SEED=… to replay a failure).
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                  FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+                  FUZZ_PATH: process.env.FUZZ_PATH ?? "",
+                },
+              },
             }),
           ],
           test: {

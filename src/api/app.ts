@@ -16,6 +16,7 @@ import { searchRoutes } from "./search";
 import { taskRoutes } from "./tasks";
 import { tokenRoutes } from "./tokens";
 import { IMPORT_PATH, importTooLarge, MAX_IMPORT_BYTES, transferRoutes } from "./transfer";
+import { worklogRoutes } from "./worklogs";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const API_BASE = "/api/v1";
@@ -97,6 +98,7 @@ export function createApp() {
   api.route("/", memberRoutes);
   api.route("/", columnRoutes);
   api.route("/", taskRoutes);
+  api.route("/", worklogRoutes);
   api.route("/", logRoutes);
   api.route("/", liveRoutes);
   api.route("/", operationsRoutes);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema, taskKeySchema } from "../domain/commands";
-import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "../domain/model";
+import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, SPRINT_STATES, TASK_TYPES, WIP_MODES } from "../domain/model";
 
 // Shapes of what the API returns, for the OpenAPI document. Requests are validated
 // with the domain's own command schemas.
@@ -27,29 +27,101 @@ export const columnSchema = z
   })
   .meta({ id: "Column" });
 
-export const taskSchema = z
+const storedTaskSchema = z.object({
+  key: z.string().meta({ example: "WEB-42" }),
+  number: z.number().int(),
+  title: z.string(),
+  description: z.string().meta({ description: "Markdown" }),
+  type: z.enum(TASK_TYPES),
+  parentKey: z.string().nullable(),
+  columnId: z.string(),
+  rank: z.string().meta({ description: "Fractional index: tasks in a column sort by it ascending." }),
+  assigneeId: z.string().nullable(),
+  reporterId: z.string(),
+  priority: z.enum(PRIORITIES),
+  labels: z.array(z.string()),
+  storyPoints: z.number().nullable(),
+  dueDate: z.string().nullable(),
+  watchers: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  resolvedAt: z.string().nullable().meta({ description: "Set while the task is in a done-category column." }),
+  archivedAt: z.string().nullable(),
+  originalEstimateSeconds: z.number().int().nullable(),
+  remainingEstimateSeconds: z.number().int().nullable(),
+  timeSpentSeconds: z.number().int().meta({ description: "The sum of this task's own worklogs." }),
+});
+
+export const timeTrackingSchema = z
   .object({
-    key: z.string().meta({ example: "WEB-42" }),
+    originalSeconds: z.number().int().nullable(),
+    remainingSeconds: z.number().int().nullable(),
+    spentSeconds: z.number().int(),
+    progressPercent: z.number().nullable(),
+    overEstimateSeconds: z.number().int(),
+  })
+  .meta({
+    id: "TimeTracking",
+    description: "The task's time tracking; a parent's figures include all its sub-tasks.",
+  });
+
+export const taskSchema = storedTaskSchema.extend({ time: timeTrackingSchema }).meta({ id: "Task" });
+
+const keysAndPoints = z.object({ keys: z.array(z.string()), points: z.number() });
+
+export const sprintSchema = z
+  .object({
+    id: z.string().meta({ example: "spr_42" }),
     number: z.number().int(),
-    title: z.string(),
-    description: z.string().meta({ description: "Markdown" }),
-    type: z.enum(TASK_TYPES),
-    parentKey: z.string().nullable(),
-    columnId: z.string(),
-    rank: z.string().meta({ description: "Fractional index: tasks in a column sort by it ascending." }),
-    assigneeId: z.string().nullable(),
-    reporterId: z.string(),
-    priority: z.enum(PRIORITIES),
-    labels: z.array(z.string()),
-    storyPoints: z.number().nullable(),
-    dueDate: z.string().nullable(),
-    watchers: z.array(z.string()),
+    name: z.string(),
+    goal: z.string(),
+    startDate: z.string().nullable(),
+    endDate: z.string().nullable(),
+    state: z.enum(SPRINT_STATES),
+    startedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    committed: keysAndPoints.nullable().meta({ description: "The scope when the sprint started." }),
+    scopeChanges: z
+      .array(
+        z.object({
+          seq: z.number().int(),
+          at: z.string(),
+          key: z.string(),
+          kind: z.enum(["added", "removed", "points"]),
+          points: z.number().nullable(),
+          previousPoints: z.number().nullable().optional(),
+        }),
+      )
+      .meta({ description: "Every change of scope while the sprint was active, with its time (for burndown)." }),
+    report: z
+      .object({
+        committed: keysAndPoints,
+        completed: keysAndPoints,
+        addedAfterStart: keysAndPoints,
+        removedAfterStart: keysAndPoints,
+        carriedOver: keysAndPoints.extend({ to: z.string().nullable() }),
+      })
+      .nullable()
+      .meta({ description: "Recorded when the sprint was completed." }),
+  })
+  .meta({ id: "Sprint" });
+
+export const boardSettingsSchema = z
+  .object({ hoursPerDay: z.number().int(), daysPerWeek: z.number().int(), parallelSprints: z.boolean() })
+  .meta({ id: "BoardSettings" });
+
+export const worklogSchema = z
+  .object({
+    id: z.string().meta({ example: "wl_42" }),
+    taskKey: z.string(),
+    authorId: z.string(),
+    startedAt: z.string(),
+    timeSpentSeconds: z.number().int(),
+    comment: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    resolvedAt: z.string().nullable().meta({ description: "Set while the task is in a done-category column." }),
-    archivedAt: z.string().nullable(),
   })
-  .meta({ id: "Task" });
+  .meta({ id: "Worklog" });
 
 export const commentSchema = z
   .object({
@@ -87,13 +159,14 @@ export const snapshotSchema = z
     nextNumber: z.number().int().meta({ description: "The number the next task gets (keys are never reused)." }),
     columns: z.array(columnSchema),
     tasks: z.array(
-      taskSchema.extend({
+      storedTaskSchema.extend({
         stamps: z.record(z.string(), stampSchema).meta({ description: "Who last changed each field, at which seq." }),
       }),
     ),
     members: z.array(memberSchema),
     labels: z.array(z.string()),
-    sprints: z.array(z.object({ id: z.string() })).meta({ description: "Empty until Scrum sprints are planned." }),
+    sprints: z.array(sprintSchema).meta({ description: "Active sprints first, then future, then completed." }),
+    settings: boardSettingsSchema,
   })
   .meta({ id: "Snapshot" });
 
@@ -129,6 +202,12 @@ export const taskParams = boardParams.extend({
 });
 export const columnParams = boardParams.extend({
   columnId: idSchema.meta({ param: { name: "columnId", in: "path" }, example: "in_progress" }),
+});
+export const sprintParams = boardParams.extend({
+  sprintId: idSchema.meta({ param: { name: "sprintId", in: "path" }, example: "spr_42" }),
+});
+export const worklogParams = taskParams.extend({
+  worklogId: idSchema.meta({ param: { name: "worklogId", in: "path" }, example: "wl_42" }),
 });
 export const commentParams = taskParams.extend({
   commentId: idSchema.meta({ param: { name: "commentId", in: "path" } }),

@@ -2,17 +2,29 @@ import { DurableObject } from "cloudflare:workers";
 import type { CommandEnvelope } from "../domain/commands";
 import type { BoardEvent, StoredEvent } from "../domain/events";
 import { replay } from "../domain/evolve";
-import { type Board, type Column, type Member, orderedColumns, type Role } from "../domain/model";
 import {
+  type Board,
+  type Column,
+  type Member,
+  orderedColumns,
+  type Role,
+  type Sprint,
+  type Worklog,
+} from "../domain/model";
+import {
+  backlogOf,
   commentsOf,
   findTasks,
   type HistoryEntry,
   historyOf,
   type Snapshot,
   snapshotOf,
+  sprintsOf,
+  sprintView,
   type TaskFilter,
   type TaskView,
   taskView,
+  worklogsOf,
 } from "../domain/views";
 import { directorySubscriber } from "../reporting/directoryProjector";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
@@ -142,7 +154,7 @@ export class BoardRoom extends DurableObject<Env> {
     if (result.status === "applied" && result.seq > before) announce(this.hub, result.event);
     const key = subjectTask(envelope, result);
     const task = key === null ? undefined : this.store.state.tasks[key];
-    return { result, task: task ? taskView(task) : null };
+    return { result, task: task ? taskView(this.store.state, task) : null };
   }
 
   /**
@@ -172,7 +184,26 @@ export class BoardRoom extends DurableObject<Env> {
   task(key: string): { seq: number; task: TaskView; comments: ReturnType<typeof commentsOf> } | null {
     const state = this.store.state;
     const task = state.tasks[key];
-    return task ? { seq: state.seq, task: taskView(task), comments: commentsOf(state, key) } : null;
+    return task ? { seq: state.seq, task: taskView(state, task), comments: commentsOf(state, key) } : null;
+  }
+
+  sprints(): { seq: number; sprints: Sprint[] } {
+    return { seq: this.store.state.seq, sprints: sprintsOf(this.store.state) };
+  }
+
+  sprint(id: string): { seq: number; sprint: ReturnType<typeof sprintView> } | null {
+    const state = this.store.state;
+    const sprint = state.sprints[id];
+    return sprint ? { seq: state.seq, sprint: sprintView(state, sprint) } : null;
+  }
+
+  backlog(): { seq: number; tasks: TaskView[] } {
+    return { seq: this.store.state.seq, tasks: backlogOf(this.store.state) };
+  }
+
+  worklogs(key: string): { seq: number; worklogs: Worklog[] } | null {
+    const state = this.store.state;
+    return state.tasks[key] ? { seq: state.seq, worklogs: worklogsOf(state, key) } : null;
   }
 
   events(after: number, limit: number): { events: BoardEvent[]; seq: number } {
@@ -195,5 +226,7 @@ export class BoardRoom extends DurableObject<Env> {
 function subjectTask(envelope: CommandEnvelope, result: CommandResult): string | null {
   if ("key" in envelope.command) return envelope.command.key;
   if (result.status === "applied" && result.event.type === "task.created") return result.event.payload.task.key;
+  // A worklog's edit names the worklog; its event names the task.
+  if (result.status === "applied" && "key" in result.event.payload) return result.event.payload.key;
   return null;
 }

@@ -1,7 +1,16 @@
 import type { BoardEvent, StoredEvent } from "../domain/events";
 import { upcast } from "../domain/events";
 import { evolve, noneTouched, type Touched } from "../domain/evolve";
-import { type BoardState, type Comment, emptyState, type Task } from "../domain/model";
+import {
+  type BoardState,
+  type Comment,
+  DEFAULT_BOARD_SETTINGS,
+  emptyState,
+  type Sprint,
+  type Task,
+  type Worklog,
+} from "../domain/model";
+import { rankForNumber } from "../domain/ranks";
 import type { Attempt, BoardStore, CommandResult } from "./engine";
 import type { Cursor, CursorStore } from "./subscribers";
 
@@ -9,7 +18,7 @@ import type { Cursor, CursorStore } from "./subscribers";
 // the commands that appended nothing, and the materialized board, which is written
 // row by row from the folded state in the same transaction as the event.
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** How long new events wait to be delivered together (projections stay well within a second). */
 const DELIVERY_DELAY_MS = 100;
@@ -22,6 +31,25 @@ const MIGRATIONS: Record<number, string[]> = {
   // reads it through an index, and event_tasks keeps only the other tasks an event
   // changed (one row fewer written per move).
   3: ["ALTER TABLE events ADD COLUMN task_key TEXT", "CREATE INDEX events_by_task ON events (task_key, seq)"],
+  // v4 adds time tracking (estimates and time spent on tasks, the worklogs) and Scrum
+  // (each task's sprint and backlog rank, the sprints, the board's settings). A task
+  // from before has no backlog rank stored: `toTask` gives it the one replay gives it.
+  4: [
+    "ALTER TABLE tasks ADD COLUMN sprint_id TEXT",
+    "ALTER TABLE tasks ADD COLUMN backlog_rank TEXT",
+    "ALTER TABLE board ADD COLUMN settings TEXT",
+    `CREATE TABLE sprints (
+       id TEXT PRIMARY KEY, number INTEGER NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL,
+       body TEXT NOT NULL)`,
+    "ALTER TABLE tasks ADD COLUMN original_estimate_seconds INTEGER",
+    "ALTER TABLE tasks ADD COLUMN remaining_estimate_seconds INTEGER",
+    "ALTER TABLE tasks ADD COLUMN time_spent_seconds INTEGER NOT NULL DEFAULT 0",
+    `CREATE TABLE worklogs (
+       id TEXT PRIMARY KEY, task_key TEXT NOT NULL, author_id TEXT NOT NULL, started_at TEXT NOT NULL,
+       time_spent_seconds INTEGER NOT NULL, comment TEXT NOT NULL, created_at TEXT NOT NULL,
+       updated_at TEXT NOT NULL)`,
+    "CREATE INDEX worklogs_by_task ON worklogs (task_key, started_at)",
+  ],
 };
 
 const SCHEMA = [
@@ -318,6 +346,11 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       deletedAt: nullable(board.deleted_at),
     };
     state.nextNumber = Number(board.next_number);
+    state.settings = { ...DEFAULT_BOARD_SETTINGS, ...(board.settings ? JSON.parse(String(board.settings)) : {}) };
+    for (const row of this.sql.exec("SELECT body FROM sprints")) {
+      const sprint = JSON.parse(String(row.body)) as Sprint;
+      state.sprints[sprint.id] = sprint;
+    }
     state.seq = Number(this.sql.exec("SELECT COALESCE(MAX(seq), 0) AS seq FROM events").one().seq);
     for (const row of this.sql.exec("SELECT * FROM columns")) {
       state.columns[String(row.id)] = {
@@ -344,6 +377,19 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       };
       state.comments[comment.id] = comment;
     }
+    for (const row of this.sql.exec("SELECT * FROM worklogs")) {
+      const worklog: Worklog = {
+        id: String(row.id),
+        taskKey: String(row.task_key),
+        authorId: String(row.author_id),
+        startedAt: String(row.started_at),
+        timeSpentSeconds: Number(row.time_spent_seconds),
+        comment: String(row.comment),
+        createdAt: String(row.created_at),
+        updatedAt: String(row.updated_at),
+      };
+      state.worklogs[worklog.id] = worklog;
+    }
     for (const row of this.sql.exec("SELECT * FROM members")) {
       const userId = String(row.user_id);
       state.members[userId] = { userId, name: String(row.name), role: row.role as "owner" };
@@ -364,6 +410,7 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
         created_by: b.createdBy,
         deleted_at: b.deletedAt,
         next_number: state.nextNumber,
+        settings: JSON.stringify(state.settings),
       });
     }
     for (const id of touched.columns) {
@@ -393,6 +440,8 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
           parent_key: t.parentKey,
           column_id: t.columnId,
           rank: t.rank,
+          sprint_id: t.sprintId,
+          backlog_rank: t.backlogRank,
           assignee_id: t.assigneeId,
           reporter_id: t.reporterId,
           priority: t.priority,
@@ -400,6 +449,9 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
           story_points: t.storyPoints,
           due_date: t.dueDate,
           watchers: JSON.stringify(t.watchers),
+          original_estimate_seconds: t.originalEstimateSeconds,
+          remaining_estimate_seconds: t.remainingEstimateSeconds,
+          time_spent_seconds: t.timeSpentSeconds,
           created_at: t.createdAt,
           updated_at: t.updatedAt,
           resolved_at: t.resolvedAt,
@@ -419,6 +471,35 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
           body: c.body,
           created_at: c.createdAt,
           edited_at: c.editedAt,
+        });
+      }
+    }
+    for (const id of touched.sprints) {
+      const sprint = state.sprints[id];
+      if (!sprint) this.write("DELETE FROM sprints WHERE id = ?", id);
+      else {
+        this.upsert("sprints", "id", {
+          id: sprint.id,
+          number: sprint.number,
+          name: sprint.name,
+          state: sprint.state,
+          body: JSON.stringify(sprint),
+        });
+      }
+    }
+    for (const id of touched.worklogs) {
+      const w = state.worklogs[id];
+      if (!w) this.write("DELETE FROM worklogs WHERE id = ?", id);
+      else {
+        this.upsert("worklogs", "id", {
+          id: w.id,
+          task_key: w.taskKey,
+          author_id: w.authorId,
+          started_at: w.startedAt,
+          time_spent_seconds: w.timeSpentSeconds,
+          comment: w.comment,
+          created_at: w.createdAt,
+          updated_at: w.updatedAt,
         });
       }
     }
@@ -464,6 +545,8 @@ function toTask(row: Row): Task {
     parentKey: nullable(row.parent_key),
     columnId: String(row.column_id),
     rank: String(row.rank),
+    sprintId: nullable(row.sprint_id),
+    backlogRank: row.backlog_rank === null ? rankForNumber(Number(row.number)) : String(row.backlog_rank),
     assigneeId: nullable(row.assignee_id),
     reporterId: String(row.reporter_id),
     priority: row.priority as Task["priority"],
@@ -471,6 +554,9 @@ function toTask(row: Row): Task {
     storyPoints: row.story_points === null ? null : Number(row.story_points),
     dueDate: nullable(row.due_date),
     watchers: JSON.parse(String(row.watchers)),
+    originalEstimateSeconds: row.original_estimate_seconds === null ? null : Number(row.original_estimate_seconds),
+    remainingEstimateSeconds: row.remaining_estimate_seconds === null ? null : Number(row.remaining_estimate_seconds),
+    timeSpentSeconds: Number(row.time_spent_seconds),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
     resolvedAt: nullable(row.resolved_at),

@@ -163,7 +163,8 @@ function greet<S>(hub: Hub<S>, store: LiveStore, socket: S, session: SessionData
   } else {
     hub.send(socket, { type: "events", events: store.events(since, MAX_CATCH_UP_EVENTS) });
   }
-  hub.send(socket, { type: "presence", sessions: presenceOf(hub) });
+  // Everyone hears that someone arrived, not only the newcomer who they are.
+  broadcastPresence(hub);
 }
 
 function answer<S>(hub: Hub<S>, socket: S, opId: string, result: CommandResult): void {

@@ -306,6 +306,9 @@ const TASK_EVENTS = new Set<EventType>([
   "task.restored",
   "task.deleted",
   "comment.added",
+  "worklog.added",
+  "worklog.edited",
+  "worklog.deleted",
 ]);
 
 /**
@@ -372,6 +375,15 @@ function whyItCannotApply(state: BoardState, event: BoardEvent): string | null {
       return state.comments[event.payload.commentId]
         ? null
         : `${event.type} names comment ${event.payload.commentId}, which does not exist at this point of the log.`;
+    case "worklog.added":
+      return state.worklogs[event.payload.worklogId]
+        ? `worklog ${event.payload.worklogId} already exists; a worklog is added once.`
+        : null;
+    case "worklog.edited":
+    case "worklog.deleted":
+      return state.worklogs[event.payload.worklogId]?.taskKey === event.payload.key
+        ? null
+        : `${event.type} names worklog ${event.payload.worklogId} of ${event.payload.key}, which does not exist at this point of the log.`;
     case "member.added":
       return state.members[event.payload.userId]
         ? `${event.payload.userId} is already a member of the board; a member is added once.`

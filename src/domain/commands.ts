@@ -29,6 +29,20 @@ export const markdownSchema = z.string().refine((s) => utf8.encode(s).length <= 
 export const labelSchema = z.string().regex(/^[^\s,]{1,64}$/, "A label is 1–64 characters without spaces or commas.");
 export const dueDateSchema = z.iso.date("Use a date like 2026-12-31.");
 export const storyPointsSchema = z.number().min(0).max(1000);
+/**
+ * A duration as people type it (`1w 2d 3h 30m`). Only its shape is checked here:
+ * its length in seconds depends on the board's working day, so the board parses it.
+ */
+export const durationSchema = z.string().min(1).max(40).meta({ example: "1w 2d 3h 30m" });
+export const worklogCommentSchema = z.string().max(4000);
+export const ADJUST_MODES = ["auto", "leave", "new", "manual"] as const;
+/**
+ * How a worklog changes the task's remaining estimate, as Jira offers: `auto` takes
+ * the time spent off it (never below zero), `leave` keeps it, `new` sets it to
+ * `value`, `manual` takes `value` off it.
+ */
+export const adjustSchema = z.strictObject({ mode: z.enum(ADJUST_MODES), value: durationSchema.optional() });
+export type Adjust = z.infer<typeof adjustSchema>;
 
 export const taskFieldsSchema = z.strictObject({
   title: titleSchema,
@@ -42,6 +56,8 @@ export const taskFieldsSchema = z.strictObject({
   storyPoints: storyPointsSchema.nullable().optional(),
   dueDate: dueDateSchema.nullable().optional(),
   watchers: z.array(userIdSchema).max(100).optional(),
+  originalEstimate: durationSchema.nullable().optional(),
+  remainingEstimate: durationSchema.nullable().optional(),
 });
 export type TaskFields = z.infer<typeof taskFieldsSchema>;
 
@@ -61,6 +77,8 @@ export const taskChangesSchema = z.strictObject({
   parentKey: taskKeySchema.nullable().optional(),
   storyPoints: storyPointsSchema.nullable().optional(),
   dueDate: dueDateSchema.nullable().optional(),
+  originalEstimate: durationSchema.nullable().optional(),
+  remainingEstimate: durationSchema.nullable().optional(),
   labels: setEditSchema(labelSchema).optional(),
   watchers: setEditSchema(userIdSchema).optional(),
 });
@@ -88,6 +106,10 @@ const changeMemberRoleCommand = z.strictObject({
   role: z.enum(ROLES),
 });
 const removeMemberCommand = z.strictObject({ type: z.literal("removeMember"), userId: userIdSchema });
+export const sprintNameSchema = z.string().trim().min(1, "A sprint needs a name.").max(100);
+export const sprintGoalSchema = z.string().max(1000);
+export const sprintDateSchema = z.iso.date("Use a date like 2026-03-02.");
+export const sprintKeysSchema = z.array(taskKeySchema).min(1, "Name at least one task.").max(200);
 export const columnNameSchema = z.string().trim().min(1, "A column needs a name.").max(60);
 export const wipLimitSchema = z.number().int().min(1).max(999);
 export const commentBodySchema = markdownSchema.pipe(z.string().min(1, "A comment cannot be empty."));
@@ -131,6 +153,68 @@ const clientCommands = [
   z.strictObject({ type: z.literal("addComment"), key: taskKeySchema, body: commentBodySchema }),
   z.strictObject({ type: z.literal("editComment"), commentId: idSchema, body: commentBodySchema }),
   z.strictObject({ type: z.literal("deleteComment"), commentId: idSchema }),
+  z.strictObject({
+    type: z.literal("logWork"),
+    key: taskKeySchema,
+    timeSpent: durationSchema,
+    /** When the work started; the board's time when absent. */
+    startedAt: z.iso.datetime({ offset: true }).optional(),
+    comment: worklogCommentSchema.optional(),
+    adjust: adjustSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal("editWorklog"),
+    worklogId: idSchema,
+    timeSpent: durationSchema.optional(),
+    startedAt: z.iso.datetime({ offset: true }).optional(),
+    comment: worklogCommentSchema.optional(),
+    adjust: adjustSchema.optional(),
+  }),
+  z.strictObject({ type: z.literal("deleteWorklog"), worklogId: idSchema, adjust: adjustSchema.optional() }),
+  z.strictObject({
+    type: z.literal("createSprint"),
+    name: sprintNameSchema,
+    goal: sprintGoalSchema.optional(),
+    startDate: sprintDateSchema.nullable().optional(),
+    endDate: sprintDateSchema.nullable().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("updateSprint"),
+    sprintId: idSchema,
+    name: sprintNameSchema.optional(),
+    goal: sprintGoalSchema.optional(),
+    startDate: sprintDateSchema.nullable().optional(),
+    endDate: sprintDateSchema.nullable().optional(),
+  }),
+  z.strictObject({ type: z.literal("deleteSprint"), sprintId: idSchema }),
+  z.strictObject({ type: z.literal("addToSprint"), sprintId: idSchema, keys: sprintKeysSchema }),
+  z.strictObject({ type: z.literal("removeFromSprint"), sprintId: idSchema, keys: sprintKeysSchema }),
+  z.strictObject({
+    type: z.literal("startSprint"),
+    sprintId: idSchema,
+    startDate: sprintDateSchema.optional(),
+    endDate: sprintDateSchema.optional(),
+    goal: sprintGoalSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal("completeSprint"),
+    sprintId: idSchema,
+    /** Where the unfinished work goes: the backlog, or a future sprint's id. */
+    moveOpenTo: z.union([z.literal("backlog"), idSchema]),
+  }),
+  z.strictObject({
+    type: z.literal("rankBacklog"),
+    keys: sprintKeysSchema,
+    beforeKey: taskKeySchema.optional(),
+    afterKey: taskKeySchema.optional(),
+    position: positionSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal("updateBoardSettings"),
+    hoursPerDay: z.number().int().min(1).max(24).optional(),
+    daysPerWeek: z.number().int().min(1).max(7).optional(),
+    parallelSprints: z.boolean().optional(),
+  }),
 ] as const;
 
 export const clientCommandSchema = z.discriminatedUnion("type", [...clientCommands]).meta({ id: "Command" });

@@ -1,18 +1,22 @@
-import type { Command, CommandOf, TaskChanges } from "./commands";
+import type { Adjust, Command, CommandOf, TaskChanges } from "./commands";
+import { type DurationSettings, parseDuration } from "./durations";
 import { type DomainError, type FieldConflict, forbidden, invalid, notFound, ruleBroken } from "./errors";
 import type { EventBody, ScalarChanges, SetDelta } from "./events";
 import {
   type BoardState,
+  backlogOrder,
   type Column,
   columnOrder,
+  isDone,
   orderedColumns,
   type Role,
+  type Sprint,
   type Task,
   type TrackedField,
   tasksInColumn,
 } from "./model";
 import { permissionFor } from "./permissions";
-import { rankBetween, rankFor, ranksAfter } from "./ranks";
+import { rankBetween, rankFor, ranksAfter, ranksBetween } from "./ranks";
 
 /**
  * What the board knows when it decides: who asks, the server's time, the seq the
@@ -88,6 +92,25 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
     case "editComment":
     case "deleteComment":
       return changeComment(state, command, ctx);
+    case "logWork":
+      return logWork(state, command, ctx);
+    case "updateBoardSettings":
+      return updateBoardSettings(state, command);
+    case "createSprint":
+    case "updateSprint":
+    case "deleteSprint":
+    case "addToSprint":
+    case "removeFromSprint":
+    case "startSprint":
+    case "completeSprint":
+      return state.board.mode === "scrum"
+        ? planSprint(state, command, ctx)
+        : fail(ruleBroken("scrum_only", "Sprints belong to Scrum boards; this board is a Kanban board."));
+    case "rankBacklog":
+      return rankBacklog(state, command);
+    case "editWorklog":
+    case "deleteWorklog":
+      return changeWorklog(state, command, ctx);
     case "addMember":
       if (state.members[command.userId]) {
         return fail(ruleBroken("member_exists", "This person is already a member of the board."));
@@ -360,6 +383,10 @@ function createTask(state: BoardState, command: CommandOf<"createTask">, ctx: De
     checkAssignee(state, assigneeId) ??
     checkWatchers(state, fields.watchers ?? []);
   if (problem) return fail(problem);
+  const original = seconds(state, fields.originalEstimate, "originalEstimate");
+  if (typeof original === "object" && original !== null) return fail(original);
+  const remaining = seconds(state, fields.remainingEstimate, "remainingEstimate");
+  if (typeof remaining === "object" && remaining !== null) return fail(remaining);
   const wip = wipCheck(state, column, 1);
   if (wip.refused) return fail(wip.refused);
   const key = `${board.key}-${state.nextNumber}`;
@@ -375,6 +402,9 @@ function createTask(state: BoardState, command: CommandOf<"createTask">, ctx: De
         parentKey,
         columnId: column.id,
         rank: rankBetween(columnOrder(state, column.id).at(-1)?.rank ?? null, null),
+        // A sub-task is planned wherever its parent is; anything else starts in the backlog.
+        sprintId: type === "subtask" && parentKey !== null ? openSprintOf(state, parentKey) : null,
+        backlogRank: rankBetween(backlogOrder(state).at(-1)?.backlogRank ?? null, null),
         assigneeId,
         reporterId: ctx.actor,
         priority: fields.priority ?? "medium",
@@ -382,6 +412,9 @@ function createTask(state: BoardState, command: CommandOf<"createTask">, ctx: De
         storyPoints: fields.storyPoints ?? null,
         dueDate: fields.dueDate ?? null,
         watchers,
+        originalEstimateSeconds: original ?? null,
+        // As in Jira, a task estimated at creation has all of it remaining.
+        remainingEstimateSeconds: remaining === undefined ? (original ?? null) : remaining,
       },
     },
   });
@@ -396,6 +429,8 @@ const SCALAR_FIELDS = [
   "parentKey",
   "storyPoints",
   "dueDate",
+  "originalEstimateSeconds",
+  "remainingEstimateSeconds",
 ] as const satisfies readonly (keyof ScalarChanges & TrackedField)[];
 
 /**
@@ -434,7 +469,11 @@ function setDelta(current: readonly string[], edit: TaskChanges["labels"]): SetD
 function updateTask(state: BoardState, command: CommandOf<"updateTask">, ctx: DecideContext): Decision {
   return withTask(state, command.key, (task) => {
     if (task.archivedAt !== null) return fail(archivedError(task.key));
-    const asked = command.changes;
+    const original = seconds(state, command.changes.originalEstimate, "originalEstimate");
+    if (typeof original === "object" && original !== null) return fail(original);
+    const remaining = seconds(state, command.changes.remainingEstimate, "remainingEstimate");
+    if (typeof remaining === "object" && remaining !== null) return fail(remaining);
+    const asked = { ...command.changes, originalEstimateSeconds: original, remainingEstimateSeconds: remaining };
     const wanted: Partial<Record<TrackedField, unknown>> = {};
     for (const field of SCALAR_FIELDS) if (asked[field] !== undefined) wanted[field] = asked[field];
     const conflicts = conflictsOn(task, wanted, ctx);
@@ -447,6 +486,11 @@ function updateTask(state: BoardState, command: CommandOf<"updateTask">, ctx: De
       if (value === undefined || sameValue(value, task[field])) continue;
       Object.assign(changes, { [field]: value });
       Object.assign(previous, { [field]: task[field] });
+    }
+    // As in Jira, a first estimate (nothing remaining yet) is also what remains.
+    if (changes.originalEstimateSeconds != null && task.remainingEstimateSeconds === null && remaining === undefined) {
+      changes.remainingEstimateSeconds = changes.originalEstimateSeconds;
+      previous.remainingEstimateSeconds = null;
     }
     const labels = setDelta(task.labels, asked.labels);
     const watchers = setDelta(task.watchers, asked.watchers);
@@ -590,5 +634,514 @@ function changeComment(
   return emit({
     type: "comment.edited",
     payload: { commentId: comment.id, key: comment.taskKey, body: command.body, previousBody: comment.body },
+  });
+}
+
+// ---- time tracking ---------------------------------------------------------
+
+/** The board's working day and week, which give `1d` and `1w` their length. */
+export function durationSettingsOf(state: BoardState): DurationSettings {
+  return { hoursPerDay: state.settings.hoursPerDay, daysPerWeek: state.settings.daysPerWeek };
+}
+
+/** A duration field in seconds: undefined when absent, null when cleared, or why it is not a duration. */
+function seconds(
+  state: BoardState,
+  text: string | null | undefined,
+  field: string,
+): number | null | undefined | DomainError {
+  if (text === undefined || text === null) return text;
+  const parsed = parseDuration(text, durationSettingsOf(state));
+  return parsed.ok ? parsed.seconds : invalid("invalid_duration", parsed.message, { field, value: text });
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** When a worklog's work started: at most a day ahead of the board's clock (time zones differ, not calendars). */
+function startedAtFor(text: string | undefined, ctx: DecideContext): string | DomainError {
+  if (text === undefined) return ctx.at;
+  const at = Date.parse(text);
+  if (Number.isNaN(at))
+    return invalid("invalid_started_at", "startedAt must be a date and time like 2026-03-01T09:00:00Z.");
+  if (at > Date.parse(ctx.at) + DAY_MS) {
+    return ruleBroken("worklog_in_future", "Work cannot start more than a day from now; check the date of startedAt.", {
+      startedAt: text,
+    });
+  }
+  return new Date(at).toISOString();
+}
+
+/**
+ * The remaining estimate after a worklog: `spent` is the time it adds (negative when
+ * an edit or a delete gives time back). A task nobody estimated stays unestimated
+ * unless the adjustment sets a new value. Never below zero.
+ */
+function adjustedRemaining(
+  state: BoardState,
+  remaining: number | null,
+  spent: number,
+  adjust: Adjust | undefined,
+): number | null | DomainError {
+  const mode = adjust?.mode ?? "auto";
+  if (mode === "leave") return remaining;
+  if (mode === "auto") return remaining === null ? null : Math.max(0, remaining - spent);
+  if (adjust?.value === undefined) {
+    return invalid(
+      "adjust_value_required",
+      `The "${mode}" adjustment needs a value, like {"mode": "${mode}", "value": "2h"}.`,
+    );
+  }
+  const value = seconds(state, adjust.value, "adjust.value");
+  if (typeof value !== "number") return value ?? null;
+  if (mode === "new") return value;
+  // manual: the value is taken off when logging, given back when deleting.
+  const delta = spent < 0 ? -value : value;
+  return Math.max(0, (remaining ?? 0) - delta);
+}
+
+function remainingChange(task: Task, to: number | null) {
+  return to === task.remainingEstimateSeconds ? {} : { remaining: { from: task.remainingEstimateSeconds, to } };
+}
+
+function spentOf(state: BoardState, text: string): number | DomainError {
+  const spent = seconds(state, text, "timeSpent");
+  if (typeof spent !== "number") return spent ?? invalid("invalid_duration", "timeSpent is required.");
+  if (spent === 0) return ruleBroken("nothing_spent", "A worklog records some time; log at least 1m.");
+  return spent;
+}
+
+function logWork(state: BoardState, command: CommandOf<"logWork">, ctx: DecideContext): Decision {
+  return withTask(state, command.key, (task) => {
+    if (task.archivedAt !== null) return fail(archivedError(task.key));
+    const spent = spentOf(state, command.timeSpent);
+    if (typeof spent !== "number") return fail(spent);
+    const startedAt = startedAtFor(command.startedAt, ctx);
+    if (typeof startedAt !== "string") return fail(startedAt);
+    const remaining = adjustedRemaining(state, task.remainingEstimateSeconds, spent, command.adjust);
+    if (typeof remaining === "object" && remaining !== null) return fail(remaining);
+    return emit({
+      type: "worklog.added",
+      payload: {
+        worklogId: `wl_${ctx.seq}`,
+        key: task.key,
+        timeSpentSeconds: spent,
+        startedAt,
+        comment: command.comment ?? "",
+        ...remainingChange(task, remaining),
+      },
+    });
+  });
+}
+
+function changeWorklog(
+  state: BoardState,
+  command: CommandOf<"editWorklog" | "deleteWorklog">,
+  ctx: DecideContext,
+): Decision {
+  const worklog = state.worklogs[command.worklogId];
+  const task = worklog ? state.tasks[worklog.taskKey] : undefined;
+  if (!worklog || !task) {
+    return fail(
+      notFound("worklog_not_found", "This worklog does not exist or was deleted.", { worklogId: command.worklogId }),
+    );
+  }
+  // Authors edit and delete their worklogs; owners may also delete anyone's.
+  const mayDelete = command.type === "deleteWorklog" && ctx.role === "owner";
+  if (worklog.authorId !== ctx.actor && !mayDelete) {
+    return fail(
+      forbidden("not_worklog_author", "Only the author of a worklog can edit it, and only they or an owner delete it."),
+    );
+  }
+  if (task.archivedAt !== null) return fail(archivedError(task.key));
+  if (command.type === "deleteWorklog") {
+    const remaining = adjustedRemaining(
+      state,
+      task.remainingEstimateSeconds,
+      -worklog.timeSpentSeconds,
+      command.adjust,
+    );
+    if (typeof remaining === "object" && remaining !== null) return fail(remaining);
+    return emit({
+      type: "worklog.deleted",
+      payload: {
+        worklogId: worklog.id,
+        key: task.key,
+        timeSpentSeconds: worklog.timeSpentSeconds,
+        ...remainingChange(task, remaining),
+      },
+    });
+  }
+  const changes: { timeSpentSeconds?: number; startedAt?: string; comment?: string } = {};
+  const previous: typeof changes = {};
+  if (command.timeSpent !== undefined) {
+    const spent = spentOf(state, command.timeSpent);
+    if (typeof spent !== "number") return fail(spent);
+    if (spent !== worklog.timeSpentSeconds) {
+      changes.timeSpentSeconds = spent;
+      previous.timeSpentSeconds = worklog.timeSpentSeconds;
+    }
+  }
+  if (command.startedAt !== undefined) {
+    const startedAt = startedAtFor(command.startedAt, ctx);
+    if (typeof startedAt !== "string") return fail(startedAt);
+    if (startedAt !== worklog.startedAt) {
+      changes.startedAt = startedAt;
+      previous.startedAt = worklog.startedAt;
+    }
+  }
+  if (command.comment !== undefined && command.comment !== worklog.comment) {
+    changes.comment = command.comment;
+    previous.comment = worklog.comment;
+  }
+  const added = (changes.timeSpentSeconds ?? worklog.timeSpentSeconds) - worklog.timeSpentSeconds;
+  // An edit that changes no time leaves the estimate alone unless a new value is asked for.
+  const adjust = added === 0 && command.adjust?.mode !== "new" ? { mode: "leave" as const } : command.adjust;
+  const remaining = adjustedRemaining(state, task.remainingEstimateSeconds, added, adjust);
+  if (typeof remaining === "object" && remaining !== null) return fail(remaining);
+  const remainingPart = remainingChange(task, remaining);
+  if (Object.keys(changes).length === 0 && !("remaining" in remainingPart)) return UNCHANGED;
+  return emit({
+    type: "worklog.edited",
+    payload: { worklogId: worklog.id, key: task.key, changes, previous, ...remainingPart },
+  });
+}
+
+// ---- board settings --------------------------------------------------------
+
+function updateBoardSettings(state: BoardState, command: CommandOf<"updateBoardSettings">): Decision {
+  const changes: Partial<BoardState["settings"]> = {};
+  const previous: Partial<BoardState["settings"]> = {};
+  for (const field of ["hoursPerDay", "daysPerWeek", "parallelSprints"] as const) {
+    const value = command[field];
+    if (value === undefined || value === state.settings[field]) continue;
+    Object.assign(changes, { [field]: value });
+    Object.assign(previous, { [field]: state.settings[field] });
+  }
+  if (Object.keys(changes).length === 0) return UNCHANGED;
+  if (changes.parallelSprints === false) {
+    const active = activeSprints(state);
+    if (active.length > 1) {
+      return fail(
+        ruleBroken(
+          "parallel_sprints_active",
+          `${active.length} sprints are active (${active.map((s) => `"${s.name}"`).join(", ")}); complete all but one first.`,
+        ),
+      );
+    }
+  }
+  return emit({ type: "board.settingsChanged", payload: { changes, previous } });
+}
+
+// ---- sprints and backlog ---------------------------------------------------
+
+function activeSprints(state: BoardState): Sprint[] {
+  return Object.values(state.sprints)
+    .filter((s) => s.state === "active")
+    .sort((a, b) => a.number - b.number);
+}
+
+/** The sprint a task is planned in, if that sprint is still open (future or active). */
+function openSprintOf(state: BoardState, key: string): string | null {
+  const sprintId = state.tasks[key]?.sprintId ?? null;
+  const sprint = sprintId === null ? undefined : state.sprints[sprintId];
+  return sprint && sprint.state !== "closed" ? sprint.id : null;
+}
+
+/** A task's sub-tasks, theirs too: they go wherever it goes. */
+export function subtasksOf(state: BoardState, key: string): string[] {
+  const found: string[] = [];
+  const seen = new Set([key]);
+  const walk = (parent: string) => {
+    for (const t of Object.values(state.tasks)) {
+      if (t.parentKey !== parent || t.type !== "subtask" || seen.has(t.key)) continue;
+      seen.add(t.key);
+      found.push(t.key);
+      walk(t.key);
+    }
+  };
+  walk(key);
+  return found.sort((a, b) => (state.tasks[a]?.number ?? 0) - (state.tasks[b]?.number ?? 0));
+}
+
+/** Points of the tasks (none counts as zero), to the half point people estimate in. */
+function pointsOf(state: BoardState, keys: readonly string[]): number {
+  return keys.reduce((sum, key) => sum + (state.tasks[key]?.storyPoints ?? 0), 0);
+}
+
+/** The tasks a sprint's figures count: top-level ones (sub-tasks follow their parents). */
+function plannedIn(state: BoardState, sprintId: string): Task[] {
+  return Object.values(state.tasks)
+    .filter((t) => t.sprintId === sprintId && t.type !== "subtask" && t.archivedAt === null)
+    .sort((a, b) => (a.backlogRank < b.backlogRank ? -1 : 1));
+}
+
+function sprintNotFound(sprintId: string): DomainError {
+  return notFound("sprint_not_found", "This sprint does not exist or was deleted.", { sprintId });
+}
+
+/** The tasks a planning command names, each one a top-level task that can be planned. */
+function plannable(state: BoardState, keys: readonly string[]): Task[] | DomainError {
+  const tasks: Task[] = [];
+  for (const key of new Set(keys)) {
+    const task = state.tasks[key];
+    if (!task) return taskNotFound(key);
+    if (task.archivedAt !== null) return archivedError(key);
+    if (task.type === "subtask") {
+      return ruleBroken(
+        "subtask_follows_parent",
+        `${key} is a sub-task: it is planned with its parent${task.parentKey ? ` ${task.parentKey}` : ""}; plan that instead.`,
+        { key },
+      );
+    }
+    tasks.push(task);
+  }
+  return tasks;
+}
+
+function checkDates(startDate: string | null, endDate: string | null): DomainError | null {
+  return startDate !== null && endDate !== null && endDate < startDate
+    ? ruleBroken("invalid_sprint_dates", `The sprint ends (${endDate}) before it starts (${startDate}).`)
+    : null;
+}
+
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+type SprintCommand = CommandOf<
+  | "createSprint"
+  | "updateSprint"
+  | "deleteSprint"
+  | "addToSprint"
+  | "removeFromSprint"
+  | "startSprint"
+  | "completeSprint"
+>;
+
+function planSprint(state: BoardState, command: SprintCommand, ctx: DecideContext): Decision {
+  if (command.type === "createSprint") {
+    const startDate = command.startDate ?? null;
+    const endDate = command.endDate ?? null;
+    const problem = checkDates(startDate, endDate);
+    if (problem) return fail(problem);
+    return emit({
+      type: "sprint.created",
+      payload: {
+        sprint: {
+          id: `spr_${ctx.seq}`,
+          number: ctx.seq,
+          name: command.name,
+          goal: command.goal ?? "",
+          startDate,
+          endDate,
+        },
+      },
+    });
+  }
+  const sprint = state.sprints[command.sprintId];
+  if (!sprint) return fail(sprintNotFound(command.sprintId));
+  const closed = () =>
+    fail(
+      ruleBroken("sprint_closed", `"${sprint.name}" is completed; its record cannot change.`, { sprintId: sprint.id }),
+    );
+  switch (command.type) {
+    case "updateSprint": {
+      if (sprint.state === "closed") return closed();
+      const changes: { name?: string; goal?: string; startDate?: string | null; endDate?: string | null } = {};
+      const previous: typeof changes = {};
+      for (const field of ["name", "goal", "startDate", "endDate"] as const) {
+        const value = command[field];
+        if (value === undefined || value === sprint[field]) continue;
+        Object.assign(changes, { [field]: value });
+        Object.assign(previous, { [field]: sprint[field] });
+      }
+      const problem = checkDates(
+        changes.startDate === undefined ? sprint.startDate : changes.startDate,
+        changes.endDate === undefined ? sprint.endDate : changes.endDate,
+      );
+      if (problem) return fail(problem);
+      if (Object.keys(changes).length === 0) return UNCHANGED;
+      return emit({ type: "sprint.updated", payload: { sprintId: sprint.id, changes, previous } });
+    }
+    case "deleteSprint":
+      if (sprint.startedAt !== null) {
+        return fail(
+          ruleBroken(
+            "sprint_started",
+            `"${sprint.name}" has been started; only a sprint never started can be deleted.`,
+            {
+              sprintId: sprint.id,
+            },
+          ),
+        );
+      }
+      return emit({
+        type: "sprint.deleted",
+        payload: {
+          sprintId: sprint.id,
+          keys: Object.values(state.tasks)
+            .filter((t) => t.sprintId === sprint.id)
+            .map((t) => t.key)
+            .sort(),
+        },
+      });
+    case "addToSprint": {
+      if (sprint.state === "closed") return closed();
+      const tasks = plannable(state, command.keys);
+      if (!Array.isArray(tasks)) return fail(tasks);
+      const moves: { key: string; from: string | null }[] = [];
+      for (const task of tasks) {
+        for (const key of [task.key, ...subtasksOf(state, task.key)]) {
+          const from = openSprintOf(state, key);
+          if (from !== sprint.id) moves.push({ key, from });
+        }
+      }
+      if (moves.length === 0) return UNCHANGED;
+      return emit({ type: "sprint.tasksAdded", payload: { sprintId: sprint.id, moves } });
+    }
+    case "removeFromSprint": {
+      if (sprint.state === "closed") return closed();
+      const tasks = plannable(state, command.keys);
+      if (!Array.isArray(tasks)) return fail(tasks);
+      const stranger = tasks.find((t) => t.sprintId !== sprint.id);
+      if (stranger) {
+        return fail(
+          ruleBroken("not_in_sprint", `${stranger.key} is not planned in "${sprint.name}".`, {
+            key: stranger.key,
+            sprintId: sprint.id,
+          }),
+        );
+      }
+      const keys = tasks.flatMap((t) => [
+        t.key,
+        ...subtasksOf(state, t.key).filter((k) => openSprintOf(state, k) === sprint.id),
+      ]);
+      return emit({ type: "sprint.tasksRemoved", payload: { sprintId: sprint.id, keys } });
+    }
+    case "startSprint": {
+      if (sprint.state !== "future") {
+        return fail(
+          ruleBroken(
+            "sprint_not_future",
+            sprint.state === "active" ? `"${sprint.name}" is already active.` : `"${sprint.name}" is completed.`,
+            { sprintId: sprint.id },
+          ),
+        );
+      }
+      const active = activeSprints(state)[0];
+      if (active && !state.settings.parallelSprints) {
+        return fail(
+          ruleBroken(
+            "sprint_already_active",
+            `"${active.name}" is still active; complete it first, or let the board run parallel sprints.`,
+            { activeSprintId: active.id, activeSprintName: active.name },
+          ),
+        );
+      }
+      const startDate = command.startDate ?? sprint.startDate ?? ctx.at.slice(0, 10);
+      const endDate = command.endDate ?? sprint.endDate ?? addDays(startDate, 14);
+      const problem = checkDates(startDate, endDate);
+      if (problem) return fail(problem);
+      const keys = plannedIn(state, sprint.id).map((t) => t.key);
+      return emit({
+        type: "sprint.started",
+        payload: {
+          sprintId: sprint.id,
+          startDate,
+          endDate,
+          goal: command.goal ?? sprint.goal,
+          committed: { keys, points: pointsOf(state, keys) },
+        },
+      });
+    }
+    case "completeSprint":
+      return completeSprint(state, sprint, command.moveOpenTo);
+  }
+}
+
+function completeSprint(state: BoardState, sprint: Sprint, moveOpenTo: string): Decision {
+  if (sprint.state !== "active") {
+    return fail(
+      ruleBroken("sprint_not_active", `"${sprint.name}" is not active; only an active sprint can be completed.`, {
+        sprintId: sprint.id,
+      }),
+    );
+  }
+  const to = moveOpenTo === "backlog" ? null : moveOpenTo;
+  if (to !== null) {
+    const target = state.sprints[to];
+    if (target?.state !== "future") {
+      return fail(
+        ruleBroken("invalid_target_sprint", "Unfinished work moves to the backlog or to a sprint not started yet.", {
+          moveOpenTo,
+        }),
+      );
+    }
+  }
+  const planned = plannedIn(state, sprint.id);
+  const done = planned.filter((t) => isDone(state, t.columnId)).map((t) => t.key);
+  const open = planned.filter((t) => !isDone(state, t.columnId)).map((t) => t.key);
+  const moved = open.flatMap((key) => [key, ...subtasksOf(state, key)]);
+  // A task added after the start and removed again counts in both lists, as it happened.
+  const changed = (kind: "added" | "removed") => {
+    const keys = [...new Set(sprint.scopeChanges.filter((c) => c.kind === kind).map((c) => c.key))];
+    const points = keys.reduce((sum, key) => {
+      const last = sprint.scopeChanges.filter((c) => c.kind === kind && c.key === key).at(-1);
+      return sum + (last?.points ?? 0);
+    }, 0);
+    return { keys, points };
+  };
+  return emit({
+    type: "sprint.completed",
+    payload: {
+      sprintId: sprint.id,
+      to,
+      moved,
+      report: {
+        committed: sprint.committed ?? { keys: [], points: 0 },
+        completed: { keys: done, points: pointsOf(state, done) },
+        addedAfterStart: changed("added"),
+        removedAfterStart: changed("removed"),
+        carriedOver: { keys: open, points: pointsOf(state, open), to },
+      },
+    },
+  });
+}
+
+function rankBacklog(state: BoardState, command: CommandOf<"rankBacklog">): Decision {
+  const moving = new Set(command.keys);
+  for (const key of moving) if (!state.tasks[key]) return fail(taskNotFound(key));
+  const anchors = [command.beforeKey, command.afterKey, command.position].filter((x) => x !== undefined);
+  if (anchors.length !== 1) {
+    return fail(invalid("ambiguous_position", "Give exactly one of beforeKey, afterKey or position."));
+  }
+  const anchorKey = command.beforeKey ?? command.afterKey;
+  if (anchorKey !== undefined && moving.has(anchorKey)) {
+    return fail(
+      ruleBroken("invalid_position", `${anchorKey} is one of the tasks being ranked; rank them next to another.`),
+    );
+  }
+  const order = backlogOrder(state);
+  // The selection keeps its own order, whatever order it was named in.
+  const selection = order.filter((t) => moving.has(t.key));
+  const others = order.filter((t) => !moving.has(t.key));
+  let index: number;
+  if (anchorKey !== undefined) {
+    const at = others.findIndex((t) => t.key === anchorKey);
+    if (at < 0) return fail(taskNotFound(anchorKey));
+    index = command.beforeKey !== undefined ? at : at + 1;
+  } else {
+    index = command.position === "top" ? 0 : others.length;
+  }
+  const before = others[index - 1]?.backlogRank ?? null;
+  const after = others[index]?.backlogRank ?? null;
+  // Already together in that place: nothing to write.
+  const placed = [...others.slice(0, index), ...selection, ...others.slice(index)];
+  if (placed.every((t, i) => t.key === order[i]?.key)) return UNCHANGED;
+  const ranks = ranksBetween(before, after, selection.length);
+  return emit({
+    type: "backlog.ranked",
+    payload: {
+      moves: selection.map((t, i) => ({ key: t.key, rank: ranks[i] as string, previousRank: t.backlogRank })),
+    },
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "./model";
+import { rankForNumber } from "./ranks";
 
 // Events are the facts a board records, in past tense. Every event carries its
 // schema version `v`. When an event's shape changes, its version goes up and
@@ -31,6 +32,10 @@ const taskCreatedSchema = z.object({
   storyPoints: z.number().nullable(),
   dueDate: z.string().nullable(),
   watchers: z.array(z.string()),
+  originalEstimateSeconds: z.number().int().nullable(),
+  remainingEstimateSeconds: z.number().int().nullable(),
+  sprintId: z.string().nullable(),
+  backlogRank: z.string(),
 });
 
 /** Scalar task fields an update can set (labels and watchers are set edits). */
@@ -43,11 +48,35 @@ const scalarChangesSchema = z.object({
   parentKey: z.string().nullable().optional(),
   storyPoints: z.number().nullable().optional(),
   dueDate: z.string().nullable().optional(),
+  originalEstimateSeconds: z.number().int().nullable().optional(),
+  remainingEstimateSeconds: z.number().int().nullable().optional(),
 });
 export type ScalarChanges = z.infer<typeof scalarChangesSchema>;
 
 const setDeltaSchema = z.object({ added: z.array(z.string()), removed: z.array(z.string()) });
 export type SetDelta = z.infer<typeof setDeltaSchema>;
+
+/** A task's remaining estimate before and after a worklog changed it. */
+const remainingChangeSchema = z.object({ from: z.number().int().nullable(), to: z.number().int().nullable() });
+
+const worklogFieldsSchema = z.object({
+  timeSpentSeconds: z.number().int().optional(),
+  startedAt: z.string().optional(),
+  comment: z.string().optional(),
+});
+
+const keysAndPointsSchema = z.object({ keys: z.array(z.string()), points: z.number() });
+const sprintFieldsSchema = z.object({
+  name: z.string().optional(),
+  goal: z.string().optional(),
+  startDate: z.string().nullable().optional(),
+  endDate: z.string().nullable().optional(),
+});
+const settingsSchema = z.object({
+  hoursPerDay: z.number().int().optional(),
+  daysPerWeek: z.number().int().optional(),
+  parallelSprints: z.boolean().optional(),
+});
 
 export const wipExceededSchema = z.object({ limit: z.number().int(), count: z.number().int() });
 
@@ -60,7 +89,8 @@ export const EVENT_VERSIONS = {
   "column.updated": 1,
   "column.moved": 1,
   "column.removed": 1,
-  "task.created": 1,
+  // v2 added the original and remaining estimates, the sprint and the backlog rank.
+  "task.created": 2,
   // v2 added `previous` (the values before the change) so history and webhooks
   // can show before → after without folding the log.
   "task.updated": 2,
@@ -71,6 +101,18 @@ export const EVENT_VERSIONS = {
   "comment.added": 1,
   "comment.edited": 1,
   "comment.deleted": 1,
+  "worklog.added": 1,
+  "worklog.edited": 1,
+  "worklog.deleted": 1,
+  "board.settingsChanged": 1,
+  "sprint.created": 1,
+  "sprint.updated": 1,
+  "sprint.deleted": 1,
+  "sprint.tasksAdded": 1,
+  "sprint.tasksRemoved": 1,
+  "sprint.started": 1,
+  "sprint.completed": 1,
+  "backlog.ranked": 1,
   "member.added": 1,
   "member.roleChanged": 1,
   "member.removed": 1,
@@ -127,6 +169,69 @@ export const eventPayloadSchemas = {
     previousBody: z.string(),
   }),
   "comment.deleted": z.object({ commentId: z.string(), key: z.string() }),
+  "worklog.added": z.object({
+    worklogId: z.string(),
+    key: z.string(),
+    timeSpentSeconds: z.number().int(),
+    startedAt: z.string(),
+    comment: z.string(),
+    remaining: remainingChangeSchema.optional(),
+  }),
+  "worklog.edited": z.object({
+    worklogId: z.string(),
+    key: z.string(),
+    changes: worklogFieldsSchema,
+    previous: worklogFieldsSchema,
+    remaining: remainingChangeSchema.optional(),
+  }),
+  "worklog.deleted": z.object({
+    worklogId: z.string(),
+    key: z.string(),
+    timeSpentSeconds: z.number().int(),
+    remaining: remainingChangeSchema.optional(),
+  }),
+  "board.settingsChanged": z.object({ changes: settingsSchema, previous: settingsSchema }),
+  "sprint.created": z.object({
+    sprint: z.object({
+      id: z.string(),
+      number: z.number().int(),
+      name: z.string(),
+      goal: z.string(),
+      startDate: z.string().nullable(),
+      endDate: z.string().nullable(),
+    }),
+  }),
+  "sprint.updated": z.object({ sprintId: z.string(), changes: sprintFieldsSchema, previous: sprintFieldsSchema }),
+  "sprint.deleted": z.object({ sprintId: z.string(), keys: z.array(z.string()) }),
+  "sprint.tasksAdded": z.object({
+    sprintId: z.string(),
+    moves: z.array(z.object({ key: z.string(), from: z.string().nullable() })),
+  }),
+  "sprint.tasksRemoved": z.object({ sprintId: z.string(), keys: z.array(z.string()) }),
+  "sprint.started": z.object({
+    sprintId: z.string(),
+    startDate: z.string(),
+    endDate: z.string(),
+    goal: z.string(),
+    committed: keysAndPointsSchema,
+  }),
+  "sprint.completed": z.object({
+    sprintId: z.string(),
+    /** A future sprint's id, or null for the backlog. */
+    to: z.string().nullable(),
+    /** Every task that moved, sub-tasks included. */
+    moved: z.array(z.string()),
+    report: z.object({
+      committed: keysAndPointsSchema,
+      completed: keysAndPointsSchema,
+      addedAfterStart: keysAndPointsSchema,
+      removedAfterStart: keysAndPointsSchema,
+      carriedOver: keysAndPointsSchema.extend({ to: z.string().nullable() }),
+    }),
+  }),
+  "backlog.ranked": z.object({
+    moves: z.array(z.object({ key: z.string(), rank: z.string(), previousRank: z.string() })),
+  }),
   "member.added": z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) }),
   "member.roleChanged": z.object({ userId: z.string(), role: z.enum(ROLES), previousRole: z.enum(ROLES) }),
   "member.removed": z.object({ userId: z.string(), previousRole: z.enum(ROLES) }),
@@ -163,6 +268,21 @@ type Upcaster = (payload: Record<string, unknown>) => Record<string, unknown>;
 const upcasters: Record<string, Upcaster> = {
   // task.updated v1 recorded only the new values.
   "task.updated@1": (p) => ({ ...p, previous: {} }),
+  // task.created v1 had no estimates, no sprint and no backlog rank: its backlog
+  // rank follows the task number, so an old board's backlog is in creation order.
+  "task.created@1": (p) => {
+    const task = p.task as { number: number };
+    return {
+      ...p,
+      task: {
+        ...task,
+        originalEstimateSeconds: null,
+        remainingEstimateSeconds: null,
+        sprintId: null,
+        backlogRank: rankForNumber(task.number),
+      },
+    };
+  },
 };
 
 /** Brings a stored event of any past version to the current shape, then checks it. */

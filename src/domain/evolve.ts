@@ -1,5 +1,5 @@
 import type { BoardEvent } from "./events";
-import { type BoardState, emptyState, type Stamp, type Task, type TrackedField } from "./model";
+import { type BoardState, emptyState, type ScopeChange, type Stamp, type Task, type TrackedField } from "./model";
 
 /** The rows an event changed, so storage writes exactly those and nothing else. */
 export interface Touched {
@@ -8,10 +8,20 @@ export interface Touched {
   tasks: Set<string>;
   comments: Set<string>;
   members: Set<string>;
+  worklogs: Set<string>;
+  sprints: Set<string>;
 }
 
 export function noneTouched(): Touched {
-  return { board: false, columns: new Set(), tasks: new Set(), comments: new Set(), members: new Set() };
+  return {
+    board: false,
+    columns: new Set(),
+    tasks: new Set(),
+    comments: new Set(),
+    members: new Set(),
+    worklogs: new Set(),
+    sprints: new Set(),
+  };
 }
 
 /**
@@ -34,6 +44,33 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
     const done = state.columns[task.columnId]?.category === "done";
     if (done && task.resolvedAt === null) task.resolvedAt = event.at;
     if (!done) task.resolvedAt = null;
+  };
+
+  /**
+   * Moves a task to a sprint (null: the backlog). While a sprint is active, a
+   * top-level task entering or leaving it is a change of its scope, kept with the
+   * event's time so burndown shows it instead of breaking.
+   */
+  const plan = (task: Task, sprintId: string | null) => {
+    if (task.sprintId === sprintId) return;
+    scopeChange(task.sprintId, task, "removed");
+    task.sprintId = sprintId;
+    scopeChange(sprintId, task, "added");
+    task.updatedAt = event.at;
+    touched.tasks.add(task.key);
+  };
+  const scopeChange = (
+    sprintId: string | null,
+    task: Task,
+    kind: ScopeChange["kind"],
+    previousPoints?: number | null,
+  ) => {
+    const sprint = sprintId === null ? undefined : state.sprints[sprintId];
+    if (sprint?.state !== "active" || task.type === "subtask") return;
+    const change: ScopeChange = { seq: event.seq, at: event.at, key: task.key, kind, points: task.storyPoints };
+    if (previousPoints !== undefined) change.previousPoints = previousPoints;
+    sprint.scopeChanges.push(change);
+    touched.sprints.add(sprint.id);
   };
 
   switch (event.type) {
@@ -109,6 +146,7 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
         ...t,
         labels: [...t.labels],
         watchers: [...t.watchers],
+        timeSpentSeconds: 0,
         createdAt: event.at,
         updatedAt: event.at,
         resolvedAt: null,
@@ -117,6 +155,7 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
       };
       state.tasks[task.key] = task;
       state.nextNumber = Math.max(state.nextNumber, task.number + 1);
+      scopeChange(task.sprintId, task, "added");
       touched.board = true;
       settleResolution(task);
       touchTask(task, [
@@ -132,6 +171,10 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
         "dueDate",
         "labels",
         "watchers",
+        // Only an estimate given at creation is stamped: a board from before time
+        // tracking folds to the same stamps it always had.
+        ...(t.originalEstimateSeconds === null ? [] : (["originalEstimateSeconds"] as const)),
+        ...(t.remainingEstimateSeconds === null ? [] : (["remainingEstimateSeconds"] as const)),
       ]);
       break;
     }
@@ -139,7 +182,15 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
       const task = state.tasks[event.payload.key];
       if (!task) break;
       const { changes, labels, watchers } = event.payload;
+      const points = task.storyPoints;
       Object.assign(task, changes);
+      if (changes.storyPoints !== undefined) scopeChange(task.sprintId, task, "points", points);
+      // A sub-task is planned wherever its (new) parent is.
+      if ((changes.parentKey !== undefined || changes.type !== undefined) && task.type === "subtask") {
+        const parent = task.parentKey === null ? undefined : state.tasks[task.parentKey];
+        const sprint = parent?.sprintId ? state.sprints[parent.sprintId] : undefined;
+        plan(task, sprint && sprint.state !== "closed" ? sprint.id : null);
+      }
       const fields = Object.keys(changes) as TrackedField[];
       if (labels) {
         task.labels = applyDelta(task.labels, labels);
@@ -172,6 +223,8 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
     }
     case "task.deleted": {
       const key = event.payload.key;
+      const deleted = state.tasks[key];
+      if (deleted) plan(deleted, null);
       delete state.tasks[key];
       touched.tasks.add(key);
       for (const child of Object.values(state.tasks)) {
@@ -184,6 +237,12 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
         if (comment.taskKey === key) {
           delete state.comments[comment.id];
           touched.comments.add(comment.id);
+        }
+      }
+      for (const worklog of Object.values(state.worklogs)) {
+        if (worklog.taskKey === key) {
+          delete state.worklogs[worklog.id];
+          touched.worklogs.add(worklog.id);
         }
       }
       break;
@@ -212,6 +271,120 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
     case "comment.deleted":
       delete state.comments[event.payload.commentId];
       touched.comments.add(event.payload.commentId);
+      break;
+    case "worklog.added":
+    case "worklog.edited":
+    case "worklog.deleted": {
+      const p = event.payload;
+      const task = state.tasks[p.key];
+      if (!task) break;
+      const before = state.worklogs[p.worklogId]?.timeSpentSeconds ?? 0;
+      if (event.type === "worklog.added") {
+        const { worklogId: id, key: taskKey, timeSpentSeconds, startedAt, comment } = event.payload;
+        state.worklogs[id] = {
+          id,
+          taskKey,
+          authorId: event.actor,
+          startedAt,
+          timeSpentSeconds,
+          comment,
+          createdAt: event.at,
+          updatedAt: event.at,
+        };
+      } else if (event.type === "worklog.edited") {
+        const worklog = state.worklogs[p.worklogId];
+        if (worklog) Object.assign(worklog, event.payload.changes, { updatedAt: event.at });
+      } else {
+        delete state.worklogs[p.worklogId];
+      }
+      task.timeSpentSeconds += (state.worklogs[p.worklogId]?.timeSpentSeconds ?? 0) - before;
+      if (p.remaining) task.remainingEstimateSeconds = p.remaining.to;
+      touched.worklogs.add(p.worklogId);
+      touchTask(task, p.remaining ? ["remainingEstimateSeconds"] : []);
+      break;
+    }
+    case "board.settingsChanged":
+      Object.assign(state.settings, event.payload.changes);
+      touched.board = true;
+      break;
+    case "sprint.created": {
+      const s = event.payload.sprint;
+      state.sprints[s.id] = {
+        ...s,
+        state: "future",
+        startedAt: null,
+        completedAt: null,
+        committed: null,
+        scopeChanges: [],
+        report: null,
+      };
+      touched.sprints.add(s.id);
+      break;
+    }
+    case "sprint.updated": {
+      const sprint = state.sprints[event.payload.sprintId];
+      if (sprint) Object.assign(sprint, event.payload.changes);
+      touched.sprints.add(event.payload.sprintId);
+      break;
+    }
+    case "sprint.deleted":
+      for (const key of event.payload.keys) {
+        const task = state.tasks[key];
+        if (task) plan(task, null);
+      }
+      delete state.sprints[event.payload.sprintId];
+      touched.sprints.add(event.payload.sprintId);
+      break;
+    case "sprint.tasksAdded":
+      for (const move of event.payload.moves) {
+        const task = state.tasks[move.key];
+        if (task) plan(task, event.payload.sprintId);
+      }
+      break;
+    case "sprint.tasksRemoved":
+      for (const key of event.payload.keys) {
+        const task = state.tasks[key];
+        if (task) plan(task, null);
+      }
+      break;
+    case "sprint.started": {
+      const p = event.payload;
+      const sprint = state.sprints[p.sprintId];
+      if (!sprint) break;
+      Object.assign(sprint, {
+        state: "active",
+        startDate: p.startDate,
+        endDate: p.endDate,
+        goal: p.goal,
+        startedAt: event.at,
+        committed: { keys: [...p.committed.keys], points: p.committed.points },
+      });
+      touched.sprints.add(sprint.id);
+      break;
+    }
+    case "sprint.completed": {
+      const p = event.payload;
+      const sprint = state.sprints[p.sprintId];
+      if (!sprint) break;
+      // Closed first: what leaves a completed sprint is no change of its scope.
+      sprint.state = "closed";
+      sprint.completedAt = event.at;
+      sprint.report = JSON.parse(JSON.stringify(p.report));
+      touched.sprints.add(sprint.id);
+      for (const key of p.moved) {
+        const task = state.tasks[key];
+        if (task) plan(task, p.to);
+      }
+      break;
+    }
+    case "backlog.ranked":
+      for (const move of event.payload.moves) {
+        const task = state.tasks[move.key];
+        if (!task) continue;
+        task.backlogRank = move.rank;
+        task.updatedAt = event.at;
+        touched.tasks.add(task.key);
+      }
       break;
     case "member.added": {
       const { userId, name, role } = event.payload;

@@ -42,8 +42,63 @@ export const TRACKED_FIELDS = [
   "labels",
   "watchers",
   "archived",
+  "originalEstimateSeconds",
+  "remainingEstimateSeconds",
 ] as const;
 export type TrackedField = (typeof TRACKED_FIELDS)[number];
+
+/** How a board counts time and plans work; owners change it. */
+export interface BoardSettings {
+  /** A working day, for durations: `1d`. */
+  hoursPerDay: number;
+  /** A working week, for durations: `1w`. */
+  daysPerWeek: number;
+  /** Whether more than one sprint may be active at once. */
+  parallelSprints: boolean;
+}
+
+export const DEFAULT_BOARD_SETTINGS: BoardSettings = { hoursPerDay: 8, daysPerWeek: 5, parallelSprints: false };
+
+export const SPRINT_STATES = ["future", "active", "closed"] as const;
+export type SprintState = (typeof SPRINT_STATES)[number];
+
+/** One change of an active sprint's scope, for burndown: when, which task, and its points. */
+export interface ScopeChange {
+  seq: number;
+  at: string;
+  key: string;
+  kind: "added" | "removed" | "points";
+  /** The task's points after the change (before it, for a removal). */
+  points: number | null;
+  /** For a change of points: what they were. */
+  previousPoints?: number | null;
+}
+
+/** What a sprint's completion records. Keys are top-level tasks; sub-tasks go with their parents. */
+export interface SprintReport {
+  committed: { keys: string[]; points: number };
+  completed: { keys: string[]; points: number };
+  addedAfterStart: { keys: string[]; points: number };
+  removedAfterStart: { keys: string[]; points: number };
+  carriedOver: { keys: string[]; points: number; to: string | null };
+}
+
+export interface Sprint {
+  id: string;
+  /** Creation order: sprints are listed by it. */
+  number: number;
+  name: string;
+  goal: string;
+  startDate: string | null;
+  endDate: string | null;
+  state: SprintState;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** The scope as it stood when the sprint started. */
+  committed: { keys: string[]; points: number } | null;
+  scopeChanges: ScopeChange[];
+  report: SprintReport | null;
+}
 
 export interface Board {
   id: string;
@@ -75,6 +130,10 @@ export interface Task {
   columnId: string;
   /** Fractional index within the column: a move rewrites this task's rank only. */
   rank: string;
+  /** The sprint the task is planned in (a closed one for work it completed); null: the backlog. */
+  sprintId: string | null;
+  /** Fractional index in the backlog, a ranking of its own across the whole board. */
+  backlogRank: string;
   assigneeId: string | null;
   reporterId: string;
   priority: Priority;
@@ -82,6 +141,11 @@ export interface Task {
   storyPoints: number | null;
   dueDate: string | null;
   watchers: string[];
+  /** Estimates in seconds; null when nobody estimated. Remaining never goes below zero. */
+  originalEstimateSeconds: number | null;
+  remainingEstimateSeconds: number | null;
+  /** The sum of the task's own worklogs, kept as they come and go (subtasks not included). */
+  timeSpentSeconds: number;
   createdAt: string;
   updatedAt: string;
   resolvedAt: string | null;
@@ -96,6 +160,19 @@ export interface Comment {
   body: string;
   createdAt: string;
   editedAt: string | null;
+}
+
+/** Time someone spent on a task. */
+export interface Worklog {
+  id: string;
+  taskKey: string;
+  authorId: string;
+  /** When the work started, ISO 8601: the day it counts on. */
+  startedAt: string;
+  timeSpentSeconds: number;
+  comment: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface Member {
@@ -114,10 +191,24 @@ export interface BoardState {
   tasks: Record<string, Task>;
   comments: Record<string, Comment>;
   members: Record<string, Member>;
+  worklogs: Record<string, Worklog>;
+  sprints: Record<string, Sprint>;
+  settings: BoardSettings;
 }
 
 export function emptyState(): BoardState {
-  return { seq: 0, board: null, nextNumber: 1, columns: {}, tasks: {}, comments: {}, members: {} };
+  return {
+    seq: 0,
+    board: null,
+    nextNumber: 1,
+    columns: {},
+    tasks: {},
+    comments: {},
+    members: {},
+    worklogs: {},
+    sprints: {},
+    settings: { ...DEFAULT_BOARD_SETTINGS },
+  };
 }
 
 export function orderedColumns(state: BoardState): Column[] {
@@ -138,6 +229,16 @@ export function columnOrder(state: BoardState, columnId: string): Task[] {
 /** The tasks a column shows and counts against its WIP limit. */
 export function tasksInColumn(state: BoardState, columnId: string): Task[] {
   return columnOrder(state, columnId).filter((t) => t.archivedAt === null);
+}
+
+/**
+ * Every task in backlog rank order, planned or not: ranks are computed against the
+ * whole list, so a task that returns to the backlog never collides with a neighbour.
+ */
+export function backlogOrder(state: BoardState): Task[] {
+  return Object.values(state.tasks).sort((a, b) =>
+    a.backlogRank < b.backlogRank ? -1 : a.backlogRank > b.backlogRank ? 1 : 0,
+  );
 }
 
 export function byRank<T extends { rank: string }>(a: T, b: T): number {

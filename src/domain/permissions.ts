@@ -19,6 +19,7 @@ const OWNER_COMMANDS = new Set<Command["type"]>([
   "addMember",
   "changeMemberRole",
   "removeMember",
+  "updateBoardSettings",
 ]);
 
 export function accessFor(command: Command): Access {

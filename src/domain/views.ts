@@ -1,14 +1,92 @@
 import type { BoardEvent } from "./events";
-import { type BoardState, type Comment, orderedColumns, type Task, tasksInColumn } from "./model";
+import {
+  type BoardState,
+  backlogOrder,
+  type Comment,
+  orderedColumns,
+  type Sprint,
+  type Task,
+  tasksInColumn,
+  type Worklog,
+} from "./model";
 import type { Attempt } from "./outcomes";
 
 // How the board reads from outside: the shapes the API returns, derived from state.
 
-export type TaskView = Omit<Task, "stamps">;
+/**
+ * A task's time tracking as its reads show it. A parent's figures include all its
+ * sub-tasks (and theirs): an epic's spent time is everything logged under it.
+ * `original` and `remaining` are null when neither the task nor any sub-task is
+ * estimated.
+ */
+export interface TimeTracking {
+  originalSeconds: number | null;
+  remainingSeconds: number | null;
+  spentSeconds: number;
+  /** spent / (spent + remaining), 0–100; null when there is neither. */
+  progressPercent: number | null;
+  /** How far spent + remaining goes past the original estimate; 0 when within it. */
+  overEstimateSeconds: number;
+}
 
-export function taskView(task: Task): TaskView {
-  const { stamps: _stamps, ...view } = task;
-  return view;
+export type TaskView = Omit<Task, "stamps"> & { time: TimeTracking };
+
+export function taskView(state: BoardState, task: Task): TaskView {
+  return viewer(state)(task);
+}
+
+/** Views of many tasks of one board, sharing the walk of its parent links. */
+function viewer(state: BoardState): (task: Task) => TaskView {
+  let children: Map<string, Task[]> | null = null;
+  const childrenOf = (key: string): Task[] => {
+    if (!children) {
+      children = new Map();
+      for (const t of Object.values(state.tasks)) {
+        if (t.parentKey === null) continue;
+        const list = children.get(t.parentKey) ?? [];
+        list.push(t);
+        children.set(t.parentKey, list);
+      }
+    }
+    return children.get(key) ?? [];
+  };
+  return (task) => {
+    const { stamps: _stamps, ...fields } = task;
+    return { ...fields, time: timeTracking(task, childrenOf) };
+  };
+}
+
+function timeTracking(task: Task, childrenOf: (key: string) => Task[]): TimeTracking {
+  let original: number | null = null;
+  let remaining: number | null = null;
+  let spent = 0;
+  // `seen` guards the walk: an imported log could hold a parent cycle.
+  const seen = new Set<string>();
+  const visit = (t: Task) => {
+    if (seen.has(t.key)) return;
+    seen.add(t.key);
+    if (t.originalEstimateSeconds !== null) original = (original ?? 0) + t.originalEstimateSeconds;
+    if (t.remainingEstimateSeconds !== null) remaining = (remaining ?? 0) + t.remainingEstimateSeconds;
+    spent += t.timeSpentSeconds;
+    for (const child of childrenOf(t.key)) visit(child);
+  };
+  visit(task);
+  const left: number = remaining ?? 0;
+  const total = spent + left;
+  return {
+    originalSeconds: original,
+    remainingSeconds: remaining,
+    spentSeconds: spent,
+    progressPercent: total === 0 ? null : Math.round((spent / total) * 100),
+    overEstimateSeconds: original === null ? 0 : Math.max(0, total - original),
+  };
+}
+
+/** A task's worklogs, in the order the work happened. */
+export function worklogsOf(state: BoardState, key: string): Worklog[] {
+  return Object.values(state.worklogs)
+    .filter((w) => w.taskKey === key)
+    .sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : 1));
 }
 
 export interface TaskFilter {
@@ -26,6 +104,7 @@ export function findTasks(state: BoardState, filter: TaskFilter): TaskView[] {
   const wantArchived = filter.archived ?? false;
   const columns = orderedColumns(state).filter((c) => filter.columnId === undefined || c.id === filter.columnId);
   const result: TaskView[] = [];
+  const view = viewer(state);
   for (const column of columns) {
     const tasks = wantArchived
       ? Object.values(state.tasks)
@@ -44,7 +123,7 @@ export function findTasks(state: BoardState, filter: TaskFilter): TaskView[] {
       ) {
         continue;
       }
-      result.push(taskView(task));
+      result.push(view(task));
     }
   }
   return result;
@@ -62,10 +141,42 @@ export function snapshotOf(state: BoardState) {
     tasks: Object.values(state.tasks).sort((a, b) => a.number - b.number),
     members: Object.values(state.members),
     labels: [...labels].sort(),
-    sprints: [] as never[],
+    sprints: sprintsOf(state),
+    settings: state.settings,
   };
 }
 export type Snapshot = ReturnType<typeof snapshotOf>;
+
+const SPRINT_ORDER = { active: 0, future: 1, closed: 2 } as const;
+
+/** Active sprints first, then those planned, then the completed ones; each in creation order. */
+export function sprintsOf(state: BoardState): Sprint[] {
+  return Object.values(state.sprints).sort(
+    (a, b) => SPRINT_ORDER[a.state] - SPRINT_ORDER[b.state] || a.number - b.number,
+  );
+}
+
+/** A sprint with its tasks in backlog order (sub-tasks included). */
+export function sprintView(state: BoardState, sprint: Sprint): Sprint & { tasks: TaskView[] } {
+  const view = viewer(state);
+  return {
+    ...sprint,
+    tasks: backlogOrder(state)
+      .filter((t) => t.sprintId === sprint.id)
+      .map(view),
+  };
+}
+
+/**
+ * The backlog: every task planned in no sprint, in backlog rank order. Archived tasks
+ * are left out, and sub-tasks, which are planned with their parents.
+ */
+export function backlogOf(state: BoardState): TaskView[] {
+  const view = viewer(state);
+  return backlogOrder(state)
+    .filter((t) => t.sprintId === null && t.archivedAt === null && t.type !== "subtask")
+    .map(view);
+}
 
 export function commentsOf(state: BoardState, key: string): Comment[] {
   return Object.values(state.comments)
@@ -128,7 +239,7 @@ export function historyOf(key: string, events: readonly BoardEvent[], attempts: 
 function changesIn(key: string, event: BoardEvent): HistoryEntry["changes"] {
   switch (event.type) {
     case "task.created": {
-      const { key: _k, number: _n, rank: _r, ...fields } = event.payload.task;
+      const { key: _k, number: _n, rank: _r, backlogRank: _b, ...fields } = event.payload.task;
       return Object.entries(fields)
         .filter(([, to]) => to !== null && to !== "" && !(Array.isArray(to) && to.length === 0))
         .map(([field, to]) => ({ field, from: null, to }));
@@ -166,6 +277,23 @@ function changesIn(key: string, event: BoardEvent): HistoryEntry["changes"] {
       return [{ field: "comment", from: event.payload.previousBody, to: event.payload.body }];
     case "comment.deleted":
       return [{ field: "comment", from: event.payload.commentId, to: null }];
+    case "worklog.added":
+    case "worklog.edited":
+    case "worklog.deleted": {
+      const p = event.payload;
+      const list: HistoryEntry["changes"] =
+        event.type === "worklog.added"
+          ? [{ field: "worklog", from: null, to: event.payload.timeSpentSeconds }]
+          : event.type === "worklog.deleted"
+            ? [{ field: "worklog", from: event.payload.timeSpentSeconds, to: null }]
+            : Object.entries(event.payload.changes).map(([field, to]) => ({
+                field: `worklog.${field}`,
+                from: (event.payload.previous as Record<string, unknown>)[field] ?? null,
+                to,
+              }));
+      if (p.remaining) list.push({ field: "remainingEstimateSeconds", from: p.remaining.from, to: p.remaining.to });
+      return list;
+    }
     default:
       return [];
   }

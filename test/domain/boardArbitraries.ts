@@ -28,6 +28,12 @@ export const USERS = [OWNER, "ana", "ben", "cy", "dan"] as const;
 const LABELS = ["ui", "api", "bug", "ux"] as const;
 const COLUMN_NAMES = ["Review", "QA", "Blocked", "review", "Done", "Ready"] as const;
 const DUE_DATES = ["2026-01-31", "2026-12-31"] as const;
+/** Mostly durations a person would type, now and then nonsense or nothing at all. */
+const DURATIONS = ["1h", "30m", "1d 2h", "2h 15m", "1w"] as const;
+const NONSENSE_DURATIONS = ["0m", "3x", "-1h"] as const;
+/** Work started in the past, or more than a day after the clock (refused). */
+const STARTS = ["2025-12-31T09:00:00Z", "2025-12-30T23:30:00+02:00", "2026-03-01T00:00:00Z"] as const;
+const ADJUST_MODES = ["auto", "leave", "new", "manual"] as const;
 
 const ref = fc.oneof({ weight: 12, arbitrary: fc.nat(30) }, { weight: 1, arbitrary: fc.constant(-1) });
 const title = fc.oneof(
@@ -65,6 +71,7 @@ export type Intent =
       priority: (typeof PRIORITIES)[number] | null;
       labels: string[];
       storyPoints: number | null;
+      estimate?: string | null;
     }
   | {
       kind: "updateTask";
@@ -80,6 +87,8 @@ export type Intent =
         dueDate?: string | null;
         labels?: string[] | { add?: string[]; remove?: string[] };
         watchers?: string[] | { add?: string[]; remove?: string[] };
+        originalEstimate?: string | null;
+        remainingEstimate?: string | null;
       };
     }
   | { kind: "moveTask"; task: number; column: number; where: Where }
@@ -105,7 +114,18 @@ export type Intent =
   | { kind: "addComment"; task: number; body: string }
   | { kind: "editComment"; comment: number; body: string }
   | { kind: "deleteComment"; comment: number }
-  | { kind: "addMember"; user: number; role: (typeof ROLES)[number] };
+  | { kind: "addMember"; user: number; role: (typeof ROLES)[number] }
+  | { kind: "logWork"; task: number; timeSpent: string; startedAt: string | null; adjust: Adjust | null }
+  | { kind: "editWorklog"; worklog: number; timeSpent?: string; comment?: string; adjust?: Adjust }
+  | { kind: "deleteWorklog"; worklog: number; adjust: Adjust | null }
+  | { kind: "createSprint"; name: string }
+  | { kind: "addToSprint" | "removeFromSprint"; sprint: number; tasks: number[] }
+  | { kind: "startSprint" | "deleteSprint"; sprint: number }
+  | { kind: "completeSprint"; sprint: number; to: number | null }
+  | { kind: "rankBacklog"; tasks: number[]; where: Where }
+  | { kind: "updateBoardSettings"; parallelSprints: boolean; hoursPerDay: number };
+
+type Adjust = { mode: (typeof ADJUST_MODES)[number]; value?: string };
 
 /** Mostly `null`: a reference that is usually absent. */
 const rarely = <T>(value: fc.Arbitrary<T>) =>
@@ -121,7 +141,17 @@ const createTask = fc.record({
   priority: fc.option(fc.constantFrom(...PRIORITIES), { nil: null }),
   labels: fc.subarray([...LABELS]),
   storyPoints: fc.option(fc.constantFrom(1, 2, 3, 5, 8), { nil: null }),
+  estimate: fc.option(fc.constantFrom(...DURATIONS, ...NONSENSE_DURATIONS), { nil: null }),
 });
+const duration = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...DURATIONS) },
+  { weight: 1, arbitrary: fc.constantFrom(...NONSENSE_DURATIONS) },
+);
+const createSprint = fc.record({ kind: fc.constant("createSprint" as const), name: fc.constantFrom("S1", "S2") });
+const adjust: fc.Arbitrary<Adjust> = fc.record(
+  { mode: fc.constantFrom(...ADJUST_MODES), value: duration },
+  { requiredKeys: ["mode"] },
+);
 
 /** A task anyone may create on any board: no parent, no assignee. */
 const plainTask = createTask.map((t) => ({
@@ -150,6 +180,8 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
           dueDate: fc.option(fc.constantFrom(...DUE_DATES), { nil: null }),
           labels: setEdit,
           watchers: userSetEdit,
+          originalEstimate: fc.option(duration, { nil: null }),
+          remainingEstimate: fc.option(duration, { nil: null }),
         },
         { requiredKeys: [] },
       ),
@@ -225,6 +257,77 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("deleteComment" as const), comment: ref }) },
   {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("logWork" as const),
+      task: ref,
+      timeSpent: duration,
+      startedAt: fc.option(fc.constantFrom(...STARTS), { nil: null }),
+      adjust: fc.option(adjust, { nil: null }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      {
+        kind: fc.constant("editWorklog" as const),
+        worklog: ref,
+        timeSpent: duration,
+        comment: fc.constantFrom("", "pairing"),
+        adjust,
+      },
+      { requiredKeys: ["kind", "worklog"] },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("deleteWorklog" as const),
+      worklog: ref,
+      adjust: fc.option(adjust, { nil: null }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("createSprint" as const), name: fc.constantFrom("S1", "S2") }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constantFrom("addToSprint" as const, "removeFromSprint" as const),
+      sprint: ref,
+      tasks: fc.array(ref, { minLength: 1, maxLength: 3 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constantFrom("startSprint" as const, "deleteSprint" as const), sprint: ref }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("completeSprint" as const),
+      sprint: ref,
+      to: fc.option(ref, { nil: null }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("rankBacklog" as const),
+      tasks: fc.array(ref, { minLength: 1, maxLength: 3 }),
+      where,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("updateBoardSettings" as const),
+      parallelSprints: fc.boolean(),
+      hoursPerDay: fc.constantFrom(6, 8),
+    }),
+  },
+  {
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant("addMember" as const),
@@ -248,15 +351,30 @@ export const step = stepOf(intent);
 
 /**
  * A run of at most 39 steps after the board's creation, kept short so a property's
- * hundred-odd runs take about a second. It opens with a few tasks so that most later
- * steps have something to act on.
+ * hundred-odd runs take about a second. It opens with a few tasks, and often a sprint
+ * or two, so that most later steps have something to act on.
  */
 export const steps: fc.Arbitrary<Step[]> = fc
   .tuple(
     fc.array(stepOf(plainTask), { minLength: 2, maxLength: 5 }),
-    fc.array(step, { minLength: 5, maxLength: 34, size: "max" }),
+    // Often a sprint or two, sometimes one already planned and running.
+    fc.oneof(
+      fc.array(stepOf(createSprint), { maxLength: 2 }),
+      fc.tuple(
+        stepOf(createSprint),
+        stepOf(
+          fc.record({
+            kind: fc.constant("addToSprint" as const),
+            sprint: fc.constant(0),
+            tasks: fc.array(fc.nat(5), { minLength: 1, maxLength: 4 }),
+          }),
+        ),
+        stepOf(fc.record({ kind: fc.constant("startSprint" as const), sprint: fc.constant(0) })),
+      ),
+    ),
+    fc.array(step, { minLength: 5, maxLength: 32, size: "max" }),
   )
-  .map(([opening, rest]) => [...opening, ...rest]);
+  .map(([opening, sprints, rest]) => [...opening, ...sprints, ...rest]);
 
 const pick = <T>(items: readonly T[], at: number, missing: T): T =>
   at < 0 || items.length === 0 ? missing : (items[at % items.length] as T);
@@ -282,6 +400,17 @@ export function toCommand(store: MemoryStore, intent: Intent): Command {
   const columns = orderedColumns(state).map((c) => c.id);
   const columnId = (at: number) => pick(columns, at, "nowhere");
   const comments = Object.keys(state.comments).sort();
+  const worklogs = Object.keys(state.worklogs).sort();
+  const worklogId = (at: number) => pick(worklogs, at, "wl_0");
+  const sprints = Object.values(state.sprints)
+    .sort((a, b) => a.number - b.number)
+    .map((x) => x.id);
+  const sprintId = (at: number) => pick(sprints, at, "spr_0");
+  /** A sprint in the state a command expects, when there is one: most steps should get somewhere. */
+  const sprintIn = (wanted: "future" | "active", at: number) => {
+    const fitting = sprints.filter((id) => state.sprints[id]?.state === wanted);
+    return pick(fitting.length > 0 ? fitting : sprints, at, "spr_0");
+  };
   const commentId = (at: number) => pick(comments, at, "cmt_0");
   const user = (at: number) => USERS[at % USERS.length] as string;
 
@@ -299,6 +428,7 @@ export function toCommand(store: MemoryStore, intent: Intent): Command {
           ...(intent.priority === null ? {} : { priority: intent.priority }),
           labels: intent.labels,
           storyPoints: intent.storyPoints,
+          ...(intent.estimate == null ? {} : { originalEstimate: intent.estimate }),
         },
       };
       break;
@@ -372,6 +502,67 @@ export function toCommand(store: MemoryStore, intent: Intent): Command {
     case "deleteComment":
       command = { type: "deleteComment", commentId: commentId(intent.comment) };
       break;
+    case "logWork":
+      command = {
+        type: "logWork",
+        key: taskKey(intent.task),
+        timeSpent: intent.timeSpent,
+        ...(intent.startedAt === null ? {} : { startedAt: intent.startedAt }),
+        ...(intent.adjust === null ? {} : { adjust: intent.adjust }),
+      };
+      break;
+    case "editWorklog": {
+      const { kind: _kind, worklog, ...changes } = intent;
+      command = { type: "editWorklog", worklogId: worklogId(worklog), ...changes };
+      break;
+    }
+    case "deleteWorklog":
+      command = {
+        type: "deleteWorklog",
+        worklogId: worklogId(intent.worklog),
+        ...(intent.adjust === null ? {} : { adjust: intent.adjust }),
+      };
+      break;
+    case "createSprint":
+      command = { type: "createSprint", name: intent.name };
+      break;
+    case "addToSprint":
+    case "removeFromSprint":
+      command = { type: intent.kind, sprintId: sprintId(intent.sprint), keys: intent.tasks.map(taskKey) };
+      break;
+    case "startSprint":
+      command = { type: "startSprint", sprintId: sprintIn("future", intent.sprint) };
+      break;
+    case "deleteSprint":
+      command = { type: "deleteSprint", sprintId: sprintId(intent.sprint) };
+      break;
+    case "completeSprint":
+      command = {
+        type: "completeSprint",
+        sprintId: sprintIn("active", intent.sprint),
+        moveOpenTo: intent.to === null ? "backlog" : sprintIn("future", intent.to),
+      };
+      break;
+    case "rankBacklog": {
+      const keys = intent.tasks.map(taskKey);
+      const w = intent.where;
+      const anchor = (at: number) => pick(keysEverCreated(store), at, missingKey);
+      command = {
+        type: "rankBacklog",
+        keys,
+        ...(w === "top" || w === "bottom" || w === "none" ? { position: w === "none" ? "bottom" : w } : {}),
+        ...(typeof w === "object" && "before" in w ? { beforeKey: anchor(w.before) } : {}),
+        ...(typeof w === "object" && "after" in w ? { afterKey: anchor(w.after) } : {}),
+      };
+      break;
+    }
+    case "updateBoardSettings":
+      command = {
+        type: "updateBoardSettings",
+        parallelSprints: intent.parallelSprints,
+        hoursPerDay: intent.hoursPerDay,
+      };
+      break;
     case "addMember":
       command = {
         type: "addMember",
@@ -401,7 +592,8 @@ export function createBoard(store: MemoryStore, at: string): CommandResult {
         boardId: "b1",
         name: "Website",
         key: BOARD_KEY,
-        mode: "kanban",
+        // Scrum, so the sprint commands apply (a Kanban board refuses them; decide.test covers that).
+        mode: "scrum",
         ownerName: "Olga",
       },
     },

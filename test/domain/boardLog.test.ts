@@ -14,8 +14,8 @@ import {
 import { type StoredEvent, upcast } from "../../src/domain/events";
 import { replay } from "../../src/domain/evolve";
 import type { BoardState } from "../../src/domain/model";
-import expected from "../fixtures/board-v1.expected.json";
 import fixture from "../fixtures/board-v1.ndjson?raw";
+import { expectedV1 as expected } from "../fixtures/boardV1Expected";
 
 // Reading a board log file: everything import and the replay CLI rely on. The
 // checked-in v1 fixture is a bare list of events (no header); `withHeader` gives it

@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { type BoardEvent, EVENT_VERSIONS, type StoredEvent, storedEventSchema, upcast } from "../../src/domain/events";
 import { replay } from "../../src/domain/evolve";
-import expected from "../fixtures/board-v1.expected.json";
 import log from "../fixtures/board-v1.ndjson?raw";
+import { expectedV1 as expected } from "../fixtures/boardV1Expected";
 
 // A board log as an older build stored it, checked in. Whatever the event
 // versions become, this log must keep folding to the same board: change the

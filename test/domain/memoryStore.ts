@@ -28,8 +28,9 @@ export function memoryStore(): MemoryStore {
     if (touched.board) {
       rows.board = asJson(state.board);
       rows.nextNumber = state.nextNumber;
+      rows.settings = asJson(state.settings);
     }
-    const tables = ["columns", "tasks", "comments", "members"] as const;
+    const tables = ["columns", "tasks", "comments", "members", "worklogs", "sprints"] as const;
     for (const table of tables) {
       const source: Record<string, unknown> = state[table];
       const target: Record<string, unknown> = rows[table];

@@ -2,9 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CommandResult, executeCommand } from "../../src/board/engine";
 import type { Command } from "../../src/domain/commands";
+import { subtasksOf } from "../../src/domain/decide";
 import { replay } from "../../src/domain/evolve";
 import {
   type BoardState,
+  backlogOrder,
   type Column,
   columnOrder,
   isDone,
@@ -36,6 +38,31 @@ function expectInvariants(state: BoardState): void {
   }
   for (const comment of Object.values(state.comments)) {
     expect(state.tasks[comment.taskKey], `${comment.id} belongs to a task that exists`).toBeDefined();
+  }
+  const backlogRanks = backlogOrder(state).map((t) => t.backlogRank);
+  expect(strictlyIncreasing(backlogRanks), `backlog ranks are unique: ${backlogRanks}`).toBe(true);
+  const sprints = Object.values(state.sprints);
+  if (!state.settings.parallelSprints) {
+    expect(sprints.filter((s) => s.state === "active").length, "one active sprint").toBeLessThanOrEqual(1);
+  }
+  for (const sprint of sprints) {
+    expect(sprint.committed !== null, `${sprint.id} has its committed scope once started`).toBe(
+      sprint.startedAt !== null,
+    );
+    expect(sprint.report !== null, `${sprint.id} has its report once closed`).toBe(sprint.state === "closed");
+  }
+  for (const task of Object.values(state.tasks)) {
+    if (task.sprintId !== null) expect(state.sprints[task.sprintId], `${task.key}'s sprint exists`).toBeDefined();
+  }
+  const spent = new Map<string, number>();
+  for (const worklog of Object.values(state.worklogs)) {
+    expect(state.tasks[worklog.taskKey], `${worklog.id} belongs to a task that exists`).toBeDefined();
+    expect(worklog.timeSpentSeconds, `${worklog.id} records some time`).toBeGreaterThan(0);
+    spent.set(worklog.taskKey, (spent.get(worklog.taskKey) ?? 0) + worklog.timeSpentSeconds);
+  }
+  for (const task of Object.values(state.tasks)) {
+    expect(task.timeSpentSeconds, `${task.key}'s time spent is the sum of its worklogs`).toBe(spent.get(task.key) ?? 0);
+    expect(task.remainingEstimateSeconds ?? 0, `${task.key}'s remaining estimate`).toBeGreaterThanOrEqual(0);
   }
 }
 
@@ -93,6 +120,28 @@ function expectWipRespected(before: BoardState, after: BoardState, command: Comm
   }
 }
 
+/**
+ * Completing a sprint moves exactly its unfinished work (top-level tasks not in a
+ * done column, with their sub-tasks) and leaves the finished work recorded in it.
+ */
+function expectCompletionExact(before: BoardState, after: BoardState, result: CommandResult): void {
+  if (result.status !== "applied" || result.event.type !== "sprint.completed") return;
+  const { sprintId, to, report } = result.event.payload;
+  const planned = Object.values(before.tasks).filter(
+    (t) => t.sprintId === sprintId && t.type !== "subtask" && t.archivedAt === null,
+  );
+  const done = planned.filter((t) => isDone(before, t.columnId)).map((t) => t.key);
+  const open = planned.filter((t) => !isDone(before, t.columnId)).map((t) => t.key);
+  expect([...report.completed.keys].sort()).toEqual([...done].sort());
+  expect([...report.carriedOver.keys].sort()).toEqual([...open].sort());
+  const moved = new Set(open.flatMap((key) => [key, ...subtasksOf(before, key)]));
+  for (const task of Object.values(after.tasks)) {
+    const was = before.tasks[task.key]?.sprintId ?? null;
+    expect(task.sprintId, `${task.key} after completing ${sprintId}`).toBe(moved.has(task.key) ? to : was);
+  }
+  expect(after.sprints[sprintId]?.state).toBe("closed");
+}
+
 describe("any sequence of commands", () => {
   it("replays from the log to the stored board and never breaks an invariant", () => {
     const outcomes = new Map<string, number>();
@@ -136,6 +185,7 @@ describe("any sequence of commands", () => {
             lastNumber = number;
           }
           expectWipRespected(before, store.state, envelope.command, result);
+          expectCompletionExact(before, store.state, result);
           expectInvariants(store.state);
 
           // evolve folds in place: replay a copy of the log, never the log itself.
@@ -155,6 +205,13 @@ describe("any sequence of commands", () => {
       "column.removed",
       "column.updated",
       "comment.edited",
+      "worklog.added",
+      "worklog.edited",
+      "worklog.deleted",
+      "sprint.tasksAdded",
+      "sprint.started",
+      "sprint.completed",
+      "backlog.ranked",
       "wip_limit_reached",
       "conflict",
       "unchanged",

@@ -120,6 +120,8 @@ interface Fixture {
   spare: string;
   ownerComment: string;
   memberComment: string;
+  ownerWorklog: string;
+  memberWorklog: string;
 }
 
 interface CallContext {
@@ -215,6 +217,14 @@ const MATRIX: Record<string, Row> = {
     body: () => ({ body: "Edited by the matrix" }),
   },
   "DELETE /boards/{boardId}/tasks/{key}/comments/{commentId}": { access: BOARD_WRITE, fresh: "board" },
+  "GET /boards/{boardId}/tasks/{key}/worklogs": { access: BOARD_READ },
+  "POST /boards/{boardId}/tasks/{key}/worklogs": { access: BOARD_WRITE, body: () => ({ timeSpent: "15m" }) },
+  // Like comments: each caller edits their own worklog (the owner's, for those who have none).
+  "PATCH /boards/{boardId}/tasks/{key}/worklogs/{worklogId}": {
+    access: BOARD_WRITE,
+    body: () => ({ comment: `Edited by the matrix ${crypto.randomUUID()}` }),
+  },
+  "DELETE /boards/{boardId}/tasks/{key}/worklogs/{worklogId}": { access: BOARD_WRITE, fresh: "board" },
   "GET /boards/{boardId}/snapshot": { access: BOARD_READ },
   "GET /boards/{boardId}/events": { access: BOARD_READ, query: () => "?after=0&limit=10" },
   "GET /boards/{boardId}/state": { access: BOARD_READ, query: () => "?at=1" },
@@ -264,6 +274,12 @@ async function makeFixture(): Promise<Fixture> {
     body: "By the member",
   });
   expect(memberComment.status, memberComment.text).toBe(201);
+  const ownerWorklog = await call("POST", `/boards/${id}/tasks/${key}-1/worklogs`, { timeSpent: "1h" });
+  expect(ownerWorklog.status, JSON.stringify(ownerWorklog.body)).toBe(201);
+  const memberWorklog = await sendJson("POST", `/boards/${id}/tasks/${key}-1/worklogs`, people.member, {
+    timeSpent: "30m",
+  });
+  expect(memberWorklog.status, memberWorklog.text).toBe(201);
   return {
     id,
     key,
@@ -272,6 +288,8 @@ async function makeFixture(): Promise<Fixture> {
     spare: `${key}-3`,
     ownerComment: ownerComment.body.comment.id,
     memberComment: memberComment.body.comment.id,
+    ownerWorklog: ownerWorklog.body.worklog.id,
+    memberWorklog: memberWorklog.body.worklog.id,
   };
 }
 
@@ -282,6 +300,7 @@ function pathFor(template: string, ctx: CallContext, overrides: Record<string, s
     key: ctx.board.task,
     columnId: "in_progress",
     commentId: ctx.role === "member" ? ctx.board.memberComment : ctx.board.ownerComment,
+    worklogId: ctx.role === "member" ? ctx.board.memberWorklog : ctx.board.ownerWorklog,
     userId: people.target.id,
     name: "task-index",
   };

@@ -4,8 +4,8 @@ import { expect, it } from "vitest";
 import { EVENT_VERSIONS, storedEventSchema } from "../../src/domain/events";
 import type { BoardState } from "../../src/domain/model";
 import { snapshotOf } from "../../src/domain/views";
-import expected from "../fixtures/board-v1.expected.json";
 import log from "../fixtures/board-v1.ndjson?raw";
+import { expectedV1 as expected } from "../fixtures/boardV1Expected";
 import { roomOf } from "./helpers";
 
 // The same checked-in v1 log (see test/domain/fixture.test.ts), this time as rows in

@@ -181,4 +181,48 @@ describe("the live connection", () => {
     await call("DELETE", `/boards/${id}/members/${bob.id}`);
     expect(await closed).toBe(4003);
   });
+
+  it("tells everyone on the board when someone arrives", async () => {
+    const { id } = await newBoard();
+    const bob = await signUp("Bob");
+    await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
+    const mine = await connect(id);
+    mine.send({ type: "hello", protocol: 1, since: 0 });
+    expect((await mine.next("presence")).sessions).toEqual([expect.objectContaining({ userId: (await me()).id })]);
+    const theirs = await connect(id, bob);
+    theirs.send({ type: "hello", protocol: 1, since: 0 });
+    const both = [(await me()).id, bob.id].sort();
+    expect((await theirs.next("presence")).sessions.map((s: Json) => s.userId).sort()).toEqual(both);
+    expect((await mine.next("presence")).sessions.map((s: Json) => s.userId).sort()).toEqual(both);
+  });
+
+  it("answers a resent opId with its first ack and does not broadcast its old event again", async () => {
+    const { id } = await newBoard();
+    const sender = await connect(id);
+    sender.send({ type: "hello", protocol: 1, since: 0 });
+    const { seq } = await sender.next("snapshot");
+    const watcher = await connect(id);
+    watcher.send({ type: "hello", protocol: 1, since: seq });
+    await watcher.next("events");
+    const cmd = {
+      type: "cmd",
+      opId: "op-resent-0001",
+      baseSeq: seq,
+      command: { type: "createTask", task: { title: "Once" } },
+    };
+    sender.send(cmd);
+    expect(await sender.next("ack")).toEqual({ type: "ack", opId: "op-resent-0001", seq: seq + 1 });
+    expect((await watcher.next("event")).event.seq).toBe(seq + 1);
+
+    // The sender lost the ack (say, a reload) and sends the command again on a new socket.
+    const again = await connect(id);
+    again.send({ type: "hello", protocol: 1, since: 0 });
+    await again.next("snapshot");
+    again.send(cmd);
+    expect(await again.next("ack")).toEqual({ type: "ack", opId: "op-resent-0001", seq: seq + 1 });
+    await call("POST", `/boards/${id}/tasks`, { title: "Next" });
+    // The next thing everyone hears is the next event, not the old one again.
+    expect((await watcher.next("event")).event.seq).toBe(seq + 2);
+    expect((await again.next("event")).event.seq).toBe(seq + 2);
+  });
 });

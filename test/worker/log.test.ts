@@ -210,7 +210,7 @@ describe("POST /commands", () => {
           actor: myId(),
           at: expect.any(String),
           type: "task.created",
-          v: 1,
+          v: 2,
           payload: { task: expect.objectContaining({ key: `${key}-1`, title: "From the queue", labels: ["offline"] }) },
         },
       ],

@@ -46,6 +46,13 @@ async function busyBoard(): Promise<{ id: string; keys: string[] }> {
   await ok("PATCH", `/boards/${id}/tasks/${plan}/comments/${comment.id}`, { body: "Cake *and* pie." });
   const doomed = (await ok("POST", `/boards/${id}/tasks/${font}/comments`, { body: "Serif?" })).comment;
   await ok("DELETE", `/boards/${id}/tasks/${font}/comments/${doomed.id}`);
+  await ok("PATCH", `/boards/${id}/tasks/${plan}`, { originalEstimate: "2d", remainingEstimate: "1d 4h" });
+  const worklog = (await ok("POST", `/boards/${id}/tasks/${plan}/worklogs`, { timeSpent: "3h", comment: "Venue" }))
+    .worklog;
+  await ok("PATCH", `/boards/${id}/tasks/${plan}/worklogs/${worklog.id}`, { timeSpent: "4h" });
+  const undone = (await ok("POST", `/boards/${id}/tasks/${font}/worklogs`, { timeSpent: "20m" })).worklog;
+  await ok("DELETE", `/boards/${id}/tasks/${font}/worklogs/${undone.id}`);
+  await ok("POST", `/boards/${id}/tasks/${junk}/worklogs`, { timeSpent: "1h" });
   await ok("POST", `/boards/${id}/tasks/${junk}/archive`);
   await ok("POST", `/boards/${id}/tasks/${junk}/restore`);
   await ok("POST", `/boards/${id}/tasks/${junk}/archive`);
@@ -132,12 +139,14 @@ it("reads back identically after the board's Durable Object is evicted", async (
 });
 
 it("keeps its materialized tables equal to the replayed log, before and after a restart", async () => {
-  const { id } = await busyBoard();
+  const { id, keys } = await busyBoard();
   const stub = roomOf(id);
   const live = await runInDurableObject(stub, selfCheck);
   expect(live.loaded.seq).toBeGreaterThan(20);
   expect(Object.keys(live.loaded.tasks).length).toBe(4);
   expect(Object.keys(live.loaded.comments).length).toBe(1);
+  expect(Object.values(live.loaded.worklogs).map((w) => w.timeSpentSeconds)).toEqual([4 * 3600]);
+  expect(live.loaded.tasks[keys[0] as string]?.remainingEstimateSeconds).toBe(8 * 3600);
   expect(live.loaded).toStrictEqual(live.replayed);
   expect(live.live).toStrictEqual(live.replayed);
 

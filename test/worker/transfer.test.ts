@@ -562,7 +562,7 @@ function syntheticLog(key: string, count: number, description = ""): string {
       lines.push({
         ...stamp(seq),
         type: "task.created",
-        v: 1,
+        v: 2,
         payload: {
           task: {
             key: `${key}-${number}`,
@@ -580,6 +580,10 @@ function syntheticLog(key: string, count: number, description = ""): string {
             storyPoints: null,
             dueDate: null,
             watchers: ["usr_ana"],
+            originalEstimateSeconds: null,
+            remainingEstimateSeconds: null,
+            sprintId: null,
+            backlogRank: `a${String(number).padStart(5, "0")}`,
           },
         },
       });

@@ -1,0 +1,208 @@
+import { z } from "zod";
+import type { FieldConflict } from "../../../src/domain/errors";
+import {
+  type BoardEvent,
+  type EventType,
+  eventPayloadSchemas,
+  storedEventSchema,
+  upcast,
+} from "../../../src/domain/events";
+import {
+  BOARD_MODES,
+  type BoardState,
+  CATEGORIES,
+  DEFAULT_BOARD_SETTINGS,
+  PRIORITIES,
+  ROLES,
+  TASK_TYPES,
+  TRACKED_FIELDS,
+  WIP_MODES,
+} from "../../../src/domain/model";
+import { type ServerMessage, serverMessage } from "../../../src/domain/protocol";
+
+// What arrives from the board, checked before the engine acts on it. The protocol
+// module types the envelope; the board's state and events inside it are checked
+// here against the domain's own schemas, so nothing the server (or a proxy, or a
+// newer deploy) sends is ever cast into a BoardState.
+
+/** The message, or null when it is not JSON or not one the protocol defines. */
+export function parseServerMessage(data: string): ServerMessage | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const parsed = serverMessage.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+const eventOf = <T extends EventType>(type: T) =>
+  z.object({
+    seq: z.number().int().min(1),
+    opId: z.string(),
+    actor: z.string(),
+    at: z.string(),
+    v: z.number().int(),
+    type: z.literal(type),
+    payload: eventPayloadSchemas[type],
+  });
+
+const boardEventSchema = z.discriminatedUnion("type", [
+  eventOf("board.created"),
+  eventOf("board.renamed"),
+  eventOf("board.deleted"),
+  eventOf("column.added"),
+  eventOf("column.updated"),
+  eventOf("column.moved"),
+  eventOf("column.removed"),
+  eventOf("task.created"),
+  eventOf("task.updated"),
+  eventOf("task.moved"),
+  eventOf("task.archived"),
+  eventOf("task.restored"),
+  eventOf("task.deleted"),
+  eventOf("comment.added"),
+  eventOf("comment.edited"),
+  eventOf("comment.deleted"),
+  eventOf("worklog.added"),
+  eventOf("worklog.edited"),
+  eventOf("worklog.deleted"),
+  eventOf("board.settingsChanged"),
+  eventOf("sprint.created"),
+  eventOf("sprint.updated"),
+  eventOf("sprint.deleted"),
+  eventOf("sprint.tasksAdded"),
+  eventOf("sprint.tasksRemoved"),
+  eventOf("sprint.started"),
+  eventOf("sprint.completed"),
+  eventOf("backlog.ranked"),
+  eventOf("member.added"),
+  eventOf("member.roleChanged"),
+  eventOf("member.removed"),
+]);
+// A new event type the list above misses fails to compile here rather than at a user's desk.
+type Unparsed = Exclude<EventType, z.infer<typeof boardEventSchema>["type"]>;
+const everyEventParsed: [Unparsed] extends [never] ? true : Unparsed = true;
+void everyEventParsed;
+
+/**
+ * An event as the engine folds it, brought to the current version of its type. Null
+ * when this build cannot read it (a newer server): the app must reload, because
+ * skipping an event would leave the board silently wrong.
+ */
+export function boardEventFrom(raw: unknown): BoardEvent | null {
+  const stored = storedEventSchema.safeParse(raw);
+  if (!stored.success) return null;
+  let current: unknown = stored.data;
+  try {
+    // Older versions are rebuilt (and checked) by the domain's upcasters.
+    current = upcast(stored.data);
+  } catch {
+    return null;
+  }
+  const parsed = boardEventSchema.safeParse(current);
+  return parsed.success ? parsed.data : null;
+}
+
+const stampSchema = z.object({ seq: z.number().int(), actor: z.string(), at: z.string() });
+
+const snapshotSchema = z.object({
+  seq: z.number().int().min(0),
+  board: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      key: z.string(),
+      mode: z.enum(BOARD_MODES),
+      createdAt: z.string(),
+      createdBy: z.string(),
+      deletedAt: z.string().nullable(),
+    })
+    .nullable(),
+  nextNumber: z.number().int().min(1),
+  columns: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      category: z.enum(CATEGORIES),
+      wipLimit: z.number().int().nullable(),
+      wipMode: z.enum(WIP_MODES),
+      rank: z.string(),
+    }),
+  ),
+  tasks: z.array(
+    z.object({
+      key: z.string(),
+      number: z.number().int(),
+      title: z.string(),
+      description: z.string(),
+      type: z.enum(TASK_TYPES),
+      parentKey: z.string().nullable(),
+      columnId: z.string(),
+      rank: z.string(),
+      sprintId: z.string().nullable(),
+      backlogRank: z.string(),
+      assigneeId: z.string().nullable(),
+      reporterId: z.string(),
+      priority: z.enum(PRIORITIES),
+      labels: z.array(z.string()),
+      storyPoints: z.number().nullable(),
+      dueDate: z.string().nullable(),
+      watchers: z.array(z.string()),
+      originalEstimateSeconds: z.number().nullable(),
+      remainingEstimateSeconds: z.number().nullable(),
+      timeSpentSeconds: z.number(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      resolvedAt: z.string().nullable(),
+      archivedAt: z.string().nullable(),
+      stamps: z.partialRecord(z.enum(TRACKED_FIELDS), stampSchema),
+    }),
+  ),
+  members: z.array(z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) })),
+});
+
+/**
+ * The board a snapshot message describes, as the state the engine folds events into.
+ * The snapshot carries no comments or worklogs (a task carries its time spent): those
+ * the engine knows are the ones it saw arrive as events. Null when the snapshot is not
+ * one this build can read.
+ */
+export function boardStateFromSnapshot(seq: number, raw: unknown): BoardState | null {
+  const parsed = snapshotSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.seq !== seq) return null;
+  const snapshot = parsed.data;
+  return {
+    seq: snapshot.seq,
+    board: snapshot.board,
+    nextNumber: snapshot.nextNumber,
+    columns: Object.fromEntries(snapshot.columns.map((c) => [c.id, c])),
+    tasks: Object.fromEntries(snapshot.tasks.map((t) => [t.key, t])),
+    comments: {},
+    members: Object.fromEntries(snapshot.members.map((m) => [m.userId, m])),
+    worklogs: {},
+    // Sprints and settings are read from the API when shown; the engine needs neither to fold tasks.
+    sprints: {},
+    settings: { ...DEFAULT_BOARD_SETTINGS },
+  };
+}
+
+const fieldConflictSchema = z.object({
+  field: z.string(),
+  yours: z.unknown(),
+  current: z.unknown(),
+  changedBy: z.string(),
+  changedAt: z.string(),
+  seq: z.number().int(),
+});
+
+/** The fields a conflict answer names; an entry this build cannot read is left out, never invented. */
+export function fieldConflictsFrom(raw: readonly unknown[] | undefined): FieldConflict[] {
+  const conflicts: FieldConflict[] = [];
+  for (const entry of raw ?? []) {
+    const parsed = fieldConflictSchema.safeParse(entry);
+    if (parsed.success) conflicts.push({ ...parsed.data, yours: parsed.data.yours, current: parsed.data.current });
+  }
+  return conflicts;
+}
