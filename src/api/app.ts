@@ -13,6 +13,7 @@ import { logRoutes } from "./log";
 import { memberRoutes } from "./members";
 import { operationsRoutes } from "./operations";
 import { searchRoutes } from "./search";
+import { sprintRoutes } from "./sprints";
 import { taskRoutes } from "./tasks";
 import { tokenRoutes } from "./tokens";
 import { IMPORT_PATH, importTooLarge, MAX_IMPORT_BYTES, transferRoutes } from "./transfer";
@@ -99,6 +100,7 @@ export function createApp() {
   api.route("/", columnRoutes);
   api.route("/", taskRoutes);
   api.route("/", worklogRoutes);
+  api.route("/", sprintRoutes);
   api.route("/", logRoutes);
   api.route("/", liveRoutes);
   api.route("/", operationsRoutes);

@@ -4,9 +4,9 @@ import { adjustSchema, durationSchema, worklogCommentSchema } from "../domain/co
 import type { Worklog } from "../domain/model";
 import type { TaskView } from "../domain/views";
 import { type OpenBoard, openBoard, runCommand } from "./boardAccess";
-import { ApiError } from "./errors";
+import { ApiError, fromDomain } from "./errors";
 import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
-import { taskParams, taskSchema, worklogParams, worklogSchema, writeHeaders } from "./schemas";
+import { boardParams, taskParams, taskSchema, worklogParams, worklogSchema, writeHeaders } from "./schemas";
 
 // Time logged on a task. The rules (who may change which worklog, how the remaining
 // estimate moves) are the board's; these routes name the worklog by its task too,
@@ -164,5 +164,117 @@ worklogRoutes.openapi(
     const mode = c.req.valid("query").adjust;
     await runCommand(c, board, { type: "deleteWorklog", worklogId, ...(mode ? { adjust: { mode } } : {}) });
     return c.body(null, 204);
+  },
+);
+
+const timerKeys = z.object({ taskKey: z.string(), startedAt: z.string() }).meta({ id: "Timer" });
+
+worklogRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/boards/{boardId}/tasks/{key}/timer",
+    tags: ["Time tracking"],
+    summary: "Start your timer on a task",
+    description: "One timer runs per person: a second answers 422 `timer_running`, naming the task it runs on.",
+    request: { params: taskParams },
+    responses: {
+      201: jsonContent(z.object({ timer: timerKeys, seq: z.number().int() }), "The running timer"),
+      ...errorResponses(401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const { boardId, key } = c.req.valid("param");
+    const board = await openBoard(c, boardId, "write");
+    const { result } = await runCommand(c, board, { type: "startTimer", key });
+    if (result.status !== "applied") throw new Error("timer not started");
+    return c.json({ timer: { taskKey: key, startedAt: result.event.at }, seq: result.seq }, 201);
+  },
+);
+
+worklogRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/boards/{boardId}/tasks/{key}/timer/stop",
+    tags: ["Time tracking"],
+    summary: "Stop your timer: the time since it started becomes a worklog",
+    description: `Whole minutes, at least one. \`discard: true\` stops it without logging. ${ADJUST_DESCRIPTION}`,
+    request: {
+      params: taskParams,
+      body: jsonBody(
+        z
+          .strictObject({
+            comment: worklogCommentSchema.optional(),
+            adjust: adjustSchema.optional(),
+            discard: z.boolean().optional(),
+          })
+          .meta({ id: "StopTimer" }),
+      ),
+    },
+    responses: {
+      200: jsonContent(
+        z.object({ worklog: worklogSchema.nullable(), task: taskSchema, seq: z.number().int() }),
+        "The worklog (null when discarded) and the task after it",
+      ),
+      ...errorResponses(400, 401, 403, 404, 422),
+    },
+  }),
+  async (c) => {
+    const { boardId, key } = c.req.valid("param");
+    const board = await openBoard(c, boardId, "write");
+    const { result, task } = await runCommand(c, board, { type: "stopTimer", key, ...c.req.valid("json") });
+    if (result.status !== "applied" || result.event.type !== "timer.stopped" || !task)
+      throw new Error("timer not stopped");
+    const logged = result.event.payload.worklog;
+    if (!logged) return c.json({ worklog: null, task, seq: result.seq }, 200);
+    return c.json(await answer(board, key, logged.worklogId, result.seq, task), 200);
+  },
+);
+
+worklogRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/timesheet",
+    tags: ["Time tracking"],
+    summary: "Time logged per day, in your time zone",
+    description:
+      "A worklog counts on the day its work started in `timeZone` (an IANA name; UTC by default). `userId` narrows it to one person; `me` is you.",
+    request: {
+      params: boardParams,
+      query: z.strictObject({
+        from: z.iso.date(),
+        to: z.iso.date(),
+        timeZone: z.string().max(64).optional(),
+        userId: z.string().max(64).optional(),
+      }),
+    },
+    responses: {
+      200: jsonContent(
+        z.object({
+          timeZone: z.string(),
+          from: z.string(),
+          to: z.string(),
+          totalSeconds: z.number().int(),
+          days: z.array(z.object({ date: z.string(), seconds: z.number().int(), worklogs: z.array(worklogSchema) })),
+          seq: z.number().int(),
+        }),
+        "One entry per day of the range",
+      ),
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const board = await openBoard(c, c.req.valid("param").boardId, "read");
+    const q = c.req.valid("query");
+    const userId = q.userId === "me" ? c.var.actor.id : q.userId;
+    const { seq, sheet, error } = await board.room.timesheet({
+      from: q.from,
+      to: q.to,
+      timeZone: q.timeZone ?? "UTC",
+      ...(userId === undefined ? {} : { userId }),
+    });
+    if (error) throw fromDomain(error);
+    if (!sheet) throw new Error("a timesheet without an answer");
+    const { timeZone, from, to, totalSeconds, days } = sheet;
+    return c.json({ timeZone, from, to, totalSeconds, days, seq }, 200);
   },
 );

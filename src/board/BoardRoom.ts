@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { CommandEnvelope } from "../domain/commands";
+import type { DomainError } from "../domain/errors";
 import type { BoardEvent, StoredEvent } from "../domain/events";
 import { replay } from "../domain/evolve";
 import {
@@ -11,6 +12,7 @@ import {
   type Sprint,
   type Worklog,
 } from "../domain/model";
+import { type Timesheet, timesheet } from "../domain/timesheet";
 import {
   backlogOf,
   commentsOf,
@@ -199,6 +201,17 @@ export class BoardRoom extends DurableObject<Env> {
 
   backlog(): { seq: number; tasks: TaskView[] } {
     return { seq: this.store.state.seq, tasks: backlogOf(this.store.state) };
+  }
+
+  timesheet(query: { userId?: string; from: string; to: string; timeZone: string }): {
+    seq: number;
+    sheet: Timesheet | null;
+    error: Pick<DomainError, "code" | "kind" | "message"> | null;
+  } {
+    const sheet = timesheet(this.store.state, query);
+    const seq = this.store.state.seq;
+    if (!("code" in sheet)) return { seq, sheet, error: null };
+    return { seq, sheet: null, error: { code: sheet.code, kind: sheet.kind, message: sheet.message } };
   }
 
   worklogs(key: string): { seq: number; worklogs: Worklog[] } | null {

@@ -38,6 +38,7 @@ const MIGRATIONS: Record<number, string[]> = {
     "ALTER TABLE tasks ADD COLUMN sprint_id TEXT",
     "ALTER TABLE tasks ADD COLUMN backlog_rank TEXT",
     "ALTER TABLE board ADD COLUMN settings TEXT",
+    "CREATE TABLE timers (user_id TEXT PRIMARY KEY, task_key TEXT NOT NULL, started_at TEXT NOT NULL)",
     `CREATE TABLE sprints (
        id TEXT PRIMARY KEY, number INTEGER NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL,
        body TEXT NOT NULL)`,
@@ -347,6 +348,10 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
     };
     state.nextNumber = Number(board.next_number);
     state.settings = { ...DEFAULT_BOARD_SETTINGS, ...(board.settings ? JSON.parse(String(board.settings)) : {}) };
+    for (const row of this.sql.exec("SELECT * FROM timers")) {
+      const userId = String(row.user_id);
+      state.timers[userId] = { userId, taskKey: String(row.task_key), startedAt: String(row.started_at) };
+    }
     for (const row of this.sql.exec("SELECT body FROM sprints")) {
       const sprint = JSON.parse(String(row.body)) as Sprint;
       state.sprints[sprint.id] = sprint;
@@ -473,6 +478,11 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
           edited_at: c.editedAt,
         });
       }
+    }
+    for (const userId of touched.timers) {
+      const t = state.timers[userId];
+      if (!t) this.write("DELETE FROM timers WHERE user_id = ?", userId);
+      else this.upsert("timers", "user_id", { user_id: t.userId, task_key: t.taskKey, started_at: t.startedAt });
     }
     for (const id of touched.sprints) {
       const sprint = state.sprints[id];

@@ -309,6 +309,8 @@ const TASK_EVENTS = new Set<EventType>([
   "worklog.added",
   "worklog.edited",
   "worklog.deleted",
+  "timer.started",
+  "timer.stopped",
 ]);
 
 /**

@@ -28,7 +28,11 @@ export const markdownSchema = z.string().refine((s) => utf8.encode(s).length <= 
 });
 export const labelSchema = z.string().regex(/^[^\s,]{1,64}$/, "A label is 1–64 characters without spaces or commas.");
 export const dueDateSchema = z.iso.date("Use a date like 2026-12-31.");
-export const storyPointsSchema = z.number().min(0).max(1000);
+export const storyPointsSchema = z
+  .number("Story points are a number, like 3 or 0.5.")
+  .min(0, "Story points cannot be negative.")
+  .max(1000)
+  .multipleOf(0.5, "Story points come in halves at the finest, like 0.5 or 2.5.");
 /**
  * A duration as people type it (`1w 2d 3h 30m`). Only its shape is checked here:
  * its length in seconds depends on the board's working day, so the board parses it.
@@ -171,6 +175,15 @@ const clientCommands = [
     adjust: adjustSchema.optional(),
   }),
   z.strictObject({ type: z.literal("deleteWorklog"), worklogId: idSchema, adjust: adjustSchema.optional() }),
+  z.strictObject({ type: z.literal("startTimer"), key: taskKeySchema }),
+  z.strictObject({
+    type: z.literal("stopTimer"),
+    key: taskKeySchema,
+    comment: worklogCommentSchema.optional(),
+    adjust: adjustSchema.optional(),
+    /** Stop without logging anything. */
+    discard: z.boolean().optional(),
+  }),
   z.strictObject({
     type: z.literal("createSprint"),
     name: sprintNameSchema,

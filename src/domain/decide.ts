@@ -111,6 +111,9 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
     case "editWorklog":
     case "deleteWorklog":
       return changeWorklog(state, command, ctx);
+    case "startTimer":
+    case "stopTimer":
+      return runTimer(state, command, ctx);
     case "addMember":
       if (state.members[command.userId]) {
         return fail(ruleBroken("member_exists", "This person is already a member of the board."));
@@ -1143,5 +1146,50 @@ function rankBacklog(state: BoardState, command: CommandOf<"rankBacklog">): Deci
     payload: {
       moves: selection.map((t, i) => ({ key: t.key, rank: ranks[i] as string, previousRank: t.backlogRank })),
     },
+  });
+}
+
+// ---- timers ----------------------------------------------------------------
+
+function runTimer(state: BoardState, command: CommandOf<"startTimer" | "stopTimer">, ctx: DecideContext): Decision {
+  return withTask(state, command.key, (task) => {
+    const running = state.timers[ctx.actor];
+    if (command.type === "startTimer") {
+      if (task.archivedAt !== null) return fail(archivedError(task.key));
+      if (running) {
+        return fail(
+          ruleBroken(
+            "timer_running",
+            `Your timer is running on ${running.taskKey} since ${running.startedAt}; stop it first.`,
+            { key: running.taskKey, startedAt: running.startedAt },
+          ),
+        );
+      }
+      return emit({ type: "timer.started", payload: { key: task.key } });
+    }
+    if (running?.taskKey !== task.key) {
+      return fail(ruleBroken("no_timer", `You have no timer running on ${task.key}.`, { key: task.key }));
+    }
+    if (command.discard)
+      return emit({ type: "timer.stopped", payload: { key: task.key, startedAt: running.startedAt } });
+    if (task.archivedAt !== null) return fail(archivedError(task.key));
+    // Whole minutes, at least one: a timer stopped at once still records that work began.
+    const elapsed = Date.parse(ctx.at) - Date.parse(running.startedAt);
+    const spent = Math.max(60, Math.round(elapsed / 60_000) * 60);
+    const remaining = adjustedRemaining(state, task.remainingEstimateSeconds, spent, command.adjust);
+    if (typeof remaining === "object" && remaining !== null) return fail(remaining);
+    return emit({
+      type: "timer.stopped",
+      payload: {
+        key: task.key,
+        startedAt: running.startedAt,
+        worklog: {
+          worklogId: `wl_${ctx.seq}`,
+          timeSpentSeconds: spent,
+          comment: command.comment ?? "",
+          ...remainingChange(task, remaining),
+        },
+      },
+    });
   });
 }

@@ -104,6 +104,8 @@ export const EVENT_VERSIONS = {
   "worklog.added": 1,
   "worklog.edited": 1,
   "worklog.deleted": 1,
+  "timer.started": 1,
+  "timer.stopped": 1,
   "board.settingsChanged": 1,
   "sprint.created": 1,
   "sprint.updated": 1,
@@ -189,6 +191,20 @@ export const eventPayloadSchemas = {
     key: z.string(),
     timeSpentSeconds: z.number().int(),
     remaining: remainingChangeSchema.optional(),
+  }),
+  "timer.started": z.object({ key: z.string() }),
+  "timer.stopped": z.object({
+    key: z.string(),
+    startedAt: z.string(),
+    /** The worklog the timer became; absent when it was discarded. */
+    worklog: z
+      .object({
+        worklogId: z.string(),
+        timeSpentSeconds: z.number().int(),
+        comment: z.string(),
+        remaining: remainingChangeSchema.optional(),
+      })
+      .optional(),
   }),
   "board.settingsChanged": z.object({ changes: settingsSchema, previous: settingsSchema }),
   "sprint.created": z.object({

@@ -10,6 +10,7 @@ export interface Touched {
   members: Set<string>;
   worklogs: Set<string>;
   sprints: Set<string>;
+  timers: Set<string>;
 }
 
 export function noneTouched(): Touched {
@@ -21,6 +22,7 @@ export function noneTouched(): Touched {
     members: new Set(),
     worklogs: new Set(),
     sprints: new Set(),
+    timers: new Set(),
   };
 }
 
@@ -239,6 +241,12 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
           touched.comments.add(comment.id);
         }
       }
+      for (const timer of Object.values(state.timers)) {
+        if (timer.taskKey === key) {
+          delete state.timers[timer.userId];
+          touched.timers.add(timer.userId);
+        }
+      }
       for (const worklog of Object.values(state.worklogs)) {
         if (worklog.taskKey === key) {
           delete state.worklogs[worklog.id];
@@ -301,6 +309,32 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
       if (p.remaining) task.remainingEstimateSeconds = p.remaining.to;
       touched.worklogs.add(p.worklogId);
       touchTask(task, p.remaining ? ["remainingEstimateSeconds"] : []);
+      break;
+    }
+    case "timer.started":
+      state.timers[event.actor] = { userId: event.actor, taskKey: event.payload.key, startedAt: event.at };
+      touched.timers.add(event.actor);
+      break;
+    case "timer.stopped": {
+      const { key, startedAt, worklog } = event.payload;
+      delete state.timers[event.actor];
+      touched.timers.add(event.actor);
+      const task = state.tasks[key];
+      if (!worklog || !task) break;
+      state.worklogs[worklog.worklogId] = {
+        id: worklog.worklogId,
+        taskKey: key,
+        authorId: event.actor,
+        startedAt,
+        timeSpentSeconds: worklog.timeSpentSeconds,
+        comment: worklog.comment,
+        createdAt: event.at,
+        updatedAt: event.at,
+      };
+      task.timeSpentSeconds += worklog.timeSpentSeconds;
+      if (worklog.remaining) task.remainingEstimateSeconds = worklog.remaining.to;
+      touched.worklogs.add(worklog.worklogId);
+      touchTask(task, worklog.remaining ? ["remainingEstimateSeconds"] : []);
       break;
     }
     case "board.settingsChanged":

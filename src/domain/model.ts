@@ -175,6 +175,13 @@ export interface Worklog {
   updatedAt: string;
 }
 
+/** Someone's running timer: stopping it logs the time since `startedAt` on the task. */
+export interface Timer {
+  userId: string;
+  taskKey: string;
+  startedAt: string;
+}
+
 export interface Member {
   userId: string;
   name: string;
@@ -194,6 +201,8 @@ export interface BoardState {
   worklogs: Record<string, Worklog>;
   sprints: Record<string, Sprint>;
   settings: BoardSettings;
+  /** Running timers by person: one each. */
+  timers: Record<string, Timer>;
 }
 
 export function emptyState(): BoardState {
@@ -208,6 +217,7 @@ export function emptyState(): BoardState {
     worklogs: {},
     sprints: {},
     settings: { ...DEFAULT_BOARD_SETTINGS },
+    timers: {},
   };
 }
 

@@ -277,6 +277,32 @@ function changesIn(key: string, event: BoardEvent): HistoryEntry["changes"] {
       return [{ field: "comment", from: event.payload.previousBody, to: event.payload.body }];
     case "comment.deleted":
       return [{ field: "comment", from: event.payload.commentId, to: null }];
+    case "sprint.tasksAdded": {
+      const move = event.payload.moves.find((m) => m.key === key);
+      return move ? [{ field: "sprintId", from: move.from, to: event.payload.sprintId }] : [];
+    }
+    case "sprint.tasksRemoved":
+    case "sprint.deleted":
+      return event.payload.keys.includes(key) ? [{ field: "sprintId", from: event.payload.sprintId, to: null }] : [];
+    case "sprint.completed":
+      return event.payload.moved.includes(key)
+        ? [{ field: "sprintId", from: event.payload.sprintId, to: event.payload.to }]
+        : [];
+    case "backlog.ranked": {
+      const move = event.payload.moves.find((m) => m.key === key);
+      return move ? [{ field: "backlogRank", from: move.previousRank, to: move.rank }] : [];
+    }
+    case "timer.started":
+      return [{ field: "timer", from: null, to: event.at }];
+    case "timer.stopped": {
+      const worklog = event.payload.worklog;
+      const list: HistoryEntry["changes"] = [{ field: "timer", from: event.payload.startedAt, to: null }];
+      if (worklog) list.push({ field: "worklog", from: null, to: worklog.timeSpentSeconds });
+      if (worklog?.remaining) {
+        list.push({ field: "remainingEstimateSeconds", from: worklog.remaining.from, to: worklog.remaining.to });
+      }
+      return list;
+    }
     case "worklog.added":
     case "worklog.edited":
     case "worklog.deleted": {

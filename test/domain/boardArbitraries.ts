@@ -123,7 +123,9 @@ export type Intent =
   | { kind: "startSprint" | "deleteSprint"; sprint: number }
   | { kind: "completeSprint"; sprint: number; to: number | null }
   | { kind: "rankBacklog"; tasks: number[]; where: Where }
-  | { kind: "updateBoardSettings"; parallelSprints: boolean; hoursPerDay: number };
+  | { kind: "updateBoardSettings"; parallelSprints: boolean; hoursPerDay: number }
+  | { kind: "startTimer"; task: number }
+  | { kind: "stopTimer"; task: number; discard: boolean };
 
 type Adjust = { mode: (typeof ADJUST_MODES)[number]; value?: string };
 
@@ -319,6 +321,11 @@ const intent: fc.Arbitrary<Intent> = fc.oneof(
       where,
     }),
   },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("startTimer" as const), task: ref }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("stopTimer" as const), task: ref, discard: fc.boolean() }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -351,7 +358,7 @@ export const step = stepOf(intent);
 
 /**
  * A run of at most 39 steps after the board's creation, kept short so a property's
- * hundred-odd runs take about a second. It opens with a few tasks, and often a sprint
+ * few hundred runs take a few seconds. It opens with a few tasks, and often a sprint
  * or two, so that most later steps have something to act on.
  */
 export const steps: fc.Arbitrary<Step[]> = fc
@@ -556,6 +563,12 @@ export function toCommand(store: MemoryStore, intent: Intent): Command {
       };
       break;
     }
+    case "startTimer":
+      command = { type: "startTimer", key: taskKey(intent.task) };
+      break;
+    case "stopTimer":
+      command = { type: "stopTimer", key: taskKey(intent.task), ...(intent.discard ? { discard: true } : {}) };
+      break;
     case "updateBoardSettings":
       command = {
         type: "updateBoardSettings",

@@ -30,7 +30,7 @@ export function memoryStore(): MemoryStore {
       rows.nextNumber = state.nextNumber;
       rows.settings = asJson(state.settings);
     }
-    const tables = ["columns", "tasks", "comments", "members", "worklogs", "sprints"] as const;
+    const tables = ["columns", "tasks", "comments", "members", "worklogs", "sprints", "timers"] as const;
     for (const table of tables) {
       const source: Record<string, unknown> = state[table];
       const target: Record<string, unknown> = rows[table];

@@ -54,6 +54,10 @@ function expectInvariants(state: BoardState): void {
   for (const task of Object.values(state.tasks)) {
     if (task.sprintId !== null) expect(state.sprints[task.sprintId], `${task.key}'s sprint exists`).toBeDefined();
   }
+  for (const [userId, timer] of Object.entries(state.timers)) {
+    expect(timer.userId).toBe(userId);
+    expect(state.tasks[timer.taskKey], `${userId}'s timer runs on a task that exists`).toBeDefined();
+  }
   const spent = new Map<string, number>();
   for (const worklog of Object.values(state.worklogs)) {
     expect(state.tasks[worklog.taskKey], `${worklog.id} belongs to a task that exists`).toBeDefined();
@@ -193,7 +197,7 @@ describe("any sequence of commands", () => {
           expect(store.load()).toEqual(store.state);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
 
     // The runs must have reached the interesting paths, or the property proved little.

@@ -4,7 +4,7 @@ import { executeCommand } from "../../src/board/engine";
 import type { Command } from "../../src/domain/commands";
 import type { Sprint } from "../../src/domain/model";
 import { rankForNumber } from "../../src/domain/ranks";
-import { backlogOf, snapshotOf } from "../../src/domain/views";
+import { backlogOf, historyOf, snapshotOf } from "../../src/domain/views";
 import { clock, OWNER } from "./boardArbitraries";
 import { memoryStore } from "./memoryStore";
 import { expectApplied, expectRejected, testBoard } from "./testBoard";
@@ -86,6 +86,7 @@ describe("a scripted sprint", () => {
         carriedOver: { keys: [signup], points: 5, to: second },
       },
     });
+    if (completed.type !== "sprint.completed") throw new Error("not completed");
     expect(sprint(first)).toMatchObject({ state: "closed", report: completed.payload.report });
     expect(
       [login, search].map((k) => board.task(k).sprintId),
@@ -96,6 +97,14 @@ describe("a scripted sprint", () => {
     expect(snapshotOf(board.store.state).sprints.map((s) => [s.id, s.state])).toEqual([
       [second, "future"],
       [first, "closed"],
+    ]);
+    // Each task's history shows where it was planned, and when.
+    const history = historyOf(signup, board.store.events, board.store.attempts).filter((e) =>
+      e.changes.some((c) => c.field === "sprintId"),
+    );
+    expect(history.map((e) => e.changes)).toEqual([
+      [{ field: "sprintId", from: null, to: first }],
+      [{ field: "sprintId", from: first, to: second }],
     ]);
     // Nothing of a completed sprint changes any more.
     expectRejected(board.run({ type: "addToSprint", sprintId: first, keys: [profile] }), "sprint_closed");

@@ -3,6 +3,7 @@ import { reconnectDelay } from "../../client/src/sync/backoff";
 import { memoryPendingStore } from "../../client/src/sync/pendingStore";
 import { type Settlement, SyncEngine, type SyncEngineOptions } from "../../client/src/sync/SyncEngine";
 import type { BoardState } from "../../src/domain/model";
+import { MAX_CATCH_UP_EVENTS } from "../../src/domain/protocol";
 import { snapshotOf } from "../../src/domain/views";
 import { OWNER } from "./boardArbitraries";
 import { type FakeLiveBoard, fakeLiveBoard, type ManualClock, manualClock, OTHER } from "./fakeLiveBoard";
@@ -460,6 +461,64 @@ describe("the sync engine", () => {
     expect(after.engine.failures).toEqual([]);
     expect(board.store.state.tasks["WEB-2"]).toMatchObject({ title: "Mine", priority: "lowest" });
     expect(shown(after.engine.state)).toEqual(shown(board.store.state));
+  });
+
+  it("keeps asking for a new task's key across reloads until an answer carries it", async () => {
+    const board = fakeLiveBoard();
+    const store = memoryPendingStore();
+    const first = client(board, { pendingStore: store });
+    await online(board, first.engine);
+    const socket = board.last();
+    first.engine.submit({ type: "createTask", task: { title: "Mine" } });
+    board.serverReads(socket);
+    board.deliver(socket, 1); // the ack only
+    const created = board.store.state.seq;
+    first.engine.submit({ type: "moveTask", key: "WEB-1", columnId: "done" });
+    await first.engine.flushed();
+    first.engine.stop();
+
+    // The second page gets a snapshot, asks for the key, and is closed before the answer.
+    const second = client(board, { pendingStore: store });
+    await second.engine.start();
+    board.accept(board.last());
+    board.serverReads(board.last());
+    board.deliver(board.last());
+    expect(board.last().sent.at(-1)).toEqual({ type: "hello", protocol: 1, since: created - 1 });
+    await second.engine.flushed();
+    second.engine.stop();
+    board.foreign({ type: "createTask", task: { title: "Theirs" } });
+
+    // The third starts from a snapshot again: the creation is long gone from its queue.
+    const third = client(board, { pendingStore: store });
+    await online(board, third.engine);
+    expect(third.engine.failures).toEqual([]);
+    expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "Mine", columnId: "done" });
+    expect(shown(third.engine.state)).toEqual(shown(board.store.state));
+  });
+
+  it("gives up on a key the board can only answer with a snapshot, and says so instead of guessing", async () => {
+    const board = fakeLiveBoard();
+    board.foreign({ type: "createTask", task: { title: "Busy card" } });
+    const store = memoryPendingStore();
+    const first = client(board, { pendingStore: store });
+    await online(board, first.engine);
+    const socket = board.last();
+    first.engine.submit({ type: "createTask", task: { title: "Mine" } });
+    board.serverReads(socket);
+    board.deliver(socket, 1);
+    const edit = first.engine.submit({ type: "updateTask", key: "WEB-2", changes: { priority: "low" } });
+    await first.engine.flushed();
+    first.engine.stop();
+    // More than the board replays as events: it answers with a snapshot.
+    for (let i = 0; i < MAX_CATCH_UP_EVENTS + 1; i++) {
+      board.foreign({ type: "updateTask", key: "WEB-1", changes: { title: `Busy ${i}` } });
+    }
+
+    const second = client(board, { pendingStore: store });
+    await online(board, second.engine);
+    expect(second.engine.failures.map((f) => [f.opId, f.code])).toEqual([[edit, "task_not_created"]]);
+    expect(second.engine.pending).toEqual([]);
+    expect(board.store.state.tasks["WEB-2"]?.priority).toBe("medium");
   });
 
   it("fails the edits of an offline task whose creation the board refused", async () => {

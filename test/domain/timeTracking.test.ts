@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DURATION_FORMAT } from "../../src/domain/durations";
+import { timesheet } from "../../src/domain/timesheet";
 import { historyOf, taskView, worklogsOf } from "../../src/domain/views";
 import { expectApplied, expectRejected, testBoard } from "./testBoard";
 
@@ -216,6 +217,81 @@ describe("worklogs", () => {
         { field: "worklog", from: null, to: 2 * H },
         { field: "remainingEstimateSeconds", from: 8 * H, to: 6 * H },
       ],
+    });
+  });
+});
+
+describe("timers", () => {
+  it("one running timer per person; stopping it logs the time since it started", () => {
+    const board = boardWithTask({ originalEstimate: "1d" });
+    expectApplied(board.run({ type: "createTask", task: { title: "Other" } }));
+    expectApplied(board.run({ type: "startTimer", key: "WEB-1" }));
+    const startedAt = board.store.state.timers.owner?.startedAt;
+    const error = expectRejected(board.run({ type: "startTimer", key: "WEB-2" }), "timer_running");
+    expect(error.message).toContain("WEB-1");
+    expect(error.details).toEqual({ key: "WEB-1", startedAt });
+    // Someone else runs their own.
+    expectApplied(board.run({ type: "startTimer", key: "WEB-2" }, { actor: "ana", role: "member" }));
+    expectRejected(board.run({ type: "stopTimer", key: "WEB-2" }), "no_timer");
+    const stopped = expectApplied(board.run({ type: "stopTimer", key: "WEB-1", comment: "Focused" }));
+    expect(stopped.payload).toMatchObject({
+      key: "WEB-1",
+      startedAt,
+      worklog: { timeSpentSeconds: 60, comment: "Focused", remaining: { from: 8 * H, to: 8 * H - 60 } },
+    });
+    expect(worklogsOf(board.store.state, "WEB-1")).toEqual([
+      expect.objectContaining({ authorId: "owner", startedAt, timeSpentSeconds: 60 }),
+    ]);
+    expect(board.task("WEB-1").timeSpentSeconds).toBe(60);
+    expect(board.store.state.timers.owner).toBeUndefined();
+    // Discarded: nothing logged.
+    expectApplied(board.run({ type: "stopTimer", key: "WEB-2", discard: true }, { actor: "ana", role: "member" }));
+    expect(board.task("WEB-2").timeSpentSeconds).toBe(0);
+    expect(board.store.state.timers).toEqual({});
+  });
+});
+
+describe("timesheets", () => {
+  it("counts a worklog on the day its work started in the viewer's time zone", () => {
+    const board = boardWithTask();
+    const asAna = { actor: "ana", role: "member" as const };
+    // Monday 23:30 in New York is Tuesday 04:30 UTC.
+    expectApplied(
+      board.run({ type: "logWork", key: "WEB-1", timeSpent: "1h", startedAt: "2025-12-29T23:30:00-05:00" }),
+    );
+    expectApplied(board.run({ type: "logWork", key: "WEB-1", timeSpent: "2h", startedAt: "2025-12-30T10:00:00Z" }));
+    expectApplied(
+      board.run({ type: "logWork", key: "WEB-1", timeSpent: "4h", startedAt: "2025-12-30T10:00:00Z" }, asAna),
+    );
+    const state = board.store.state;
+    const days = (timeZone: string, userId?: string) => {
+      const sheet = timesheet(state, { from: "2025-12-29", to: "2025-12-31", timeZone, ...(userId ? { userId } : {}) });
+      if ("code" in sheet) throw new Error(sheet.message);
+      return sheet.days.map((d) => [d.date, d.seconds / H]);
+    };
+    expect(days("America/New_York", "owner")).toEqual([
+      ["2025-12-29", 1],
+      ["2025-12-30", 2],
+      ["2025-12-31", 0],
+    ]);
+    expect(days("UTC", "owner")).toEqual([
+      ["2025-12-29", 0],
+      ["2025-12-30", 3],
+      ["2025-12-31", 0],
+    ]);
+    expect(days("UTC")).toEqual([
+      ["2025-12-29", 0],
+      ["2025-12-30", 7],
+      ["2025-12-31", 0],
+    ]);
+    expect(timesheet(state, { from: "2025-12-29", to: "2025-12-31", timeZone: "Mars/Olympus" })).toMatchObject({
+      code: "invalid_time_zone",
+    });
+    expect(timesheet(state, { from: "2025-12-31", to: "2025-12-29", timeZone: "UTC" })).toMatchObject({
+      code: "invalid_range",
+    });
+    expect(timesheet(state, { from: "2020-01-01", to: "2025-12-29", timeZone: "UTC" })).toMatchObject({
+      code: "invalid_range",
     });
   });
 });

@@ -108,6 +108,33 @@ const BOARD_WRITE: Access = { ...BOARD_READ, viewer: READ_ONLY };
 /** A board's settings, members, operations and deletion: owners only. */
 const BOARD_OWNER: Access = { ...BOARD_WRITE, viewer: OWNERS_ONLY, member: OWNERS_ONLY };
 
+/**
+ * Starts or stops (discarding) the timer of whoever the call is made as (the owner
+ * for those who may not run one), whatever state it was in: answers 2xx or 422.
+ */
+async function timerOf({ role, caller, board }: CallContext, action: "start" | "stop") {
+  const path = `/boards/${board.id}/tasks/${board.task}/timer${action === "stop" ? "/stop" : ""}`;
+  const body = action === "stop" ? { discard: true } : undefined;
+  const res = role === "member" && caller ? await sendJson("POST", path, caller, body) : await call("POST", path, body);
+  expect([200, 201, 422], JSON.stringify(res.body)).toContain(res.status);
+}
+
+/** A sprint of its own for a call that uses one up; `start` makes it the (a) running one. */
+async function newSprint(board: Fixture, options: { parallel?: boolean; start?: boolean } = {}) {
+  if (options.parallel) {
+    const settings = await call("PATCH", `/boards/${board.id}/settings`, { parallelSprints: true });
+    expect(settings.status, JSON.stringify(settings.body)).toBe(200);
+  }
+  const created = await call("POST", `/boards/${board.id}/sprints`, { name: "For one call" });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const sprintId: string = created.body.sprint.id;
+  if (options.start) {
+    const started = await call("POST", `/boards/${board.id}/sprints/${sprintId}/start`, {});
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+  }
+  return { sprintId };
+}
+
 /** A board every role stands in a known relation to, with something behind every path parameter. */
 interface Fixture {
   id: string;
@@ -122,6 +149,8 @@ interface Fixture {
   memberComment: string;
   ownerWorklog: string;
   memberWorklog: string;
+  /** A sprint not started yet, with the active task planned in it. */
+  sprint: string;
 }
 
 interface CallContext {
@@ -224,7 +253,74 @@ const MATRIX: Record<string, Row> = {
     access: BOARD_WRITE,
     body: () => ({ comment: `Edited by the matrix ${crypto.randomUUID()}` }),
   },
-  "DELETE /boards/{boardId}/tasks/{key}/worklogs/{worklogId}": { access: BOARD_WRITE, fresh: "board" },
+  // Each caller deletes a worklog of their own (the owner's, for those who may not log time).
+  "DELETE /boards/{boardId}/tasks/{key}/worklogs/{worklogId}": {
+    access: BOARD_WRITE,
+    setup: async ({ role, caller, board }) => {
+      const as = role === "member" ? caller : null;
+      const path = `/boards/${board.id}/tasks/${board.task}/worklogs`;
+      const res = as
+        ? await sendJson("POST", path, as, { timeSpent: "5m" })
+        : await call("POST", path, { timeSpent: "5m" });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return { worklogId: res.body.worklog.id };
+    },
+  },
+  // Each person runs one timer: a call stops (discards) the caller's own first, or starts it.
+  "POST /boards/{boardId}/tasks/{key}/timer": {
+    access: BOARD_WRITE,
+    setup: async (ctx) => {
+      await timerOf(ctx, "stop");
+      return {};
+    },
+  },
+  "POST /boards/{boardId}/tasks/{key}/timer/stop": {
+    access: BOARD_WRITE,
+    body: () => ({ comment: "Timed by the matrix" }),
+    setup: async (ctx) => {
+      await timerOf(ctx, "start");
+      return {};
+    },
+  },
+  "GET /boards/{boardId}/sprints": { access: BOARD_READ },
+  "GET /boards/{boardId}/timesheet": {
+    access: BOARD_READ,
+    query: () => "?from=2026-01-01&to=2026-01-31&timeZone=Europe/Paris&userId=me",
+  },
+  "POST /boards/{boardId}/sprints": { access: BOARD_WRITE, body: () => ({ name: "Planned by the matrix" }) },
+  "GET /boards/{boardId}/sprints/{sprintId}": { access: BOARD_READ },
+  "PATCH /boards/{boardId}/sprints/{sprintId}": { access: BOARD_WRITE, body: () => ({ goal: "Set by the matrix" }) },
+  "DELETE /boards/{boardId}/sprints/{sprintId}": { access: BOARD_WRITE, setup: ({ board }) => newSprint(board) },
+  // Planned already: the answer is the sprint, unchanged.
+  "POST /boards/{boardId}/sprints/{sprintId}/tasks": {
+    access: BOARD_WRITE,
+    body: ({ board }) => ({ keys: [board.task] }),
+  },
+  "DELETE /boards/{boardId}/sprints/{sprintId}/tasks/{key}": {
+    access: BOARD_WRITE,
+    setup: async ({ board }) => {
+      const res = await call("POST", `/boards/${board.id}/sprints/${board.sprint}/tasks`, { keys: [board.task] });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return {};
+    },
+  },
+  // Each call starts a sprint of its own: the board runs sprints in parallel for the matrix.
+  "POST /boards/{boardId}/sprints/{sprintId}/start": {
+    access: BOARD_WRITE,
+    body: () => ({}),
+    setup: ({ board }) => newSprint(board, { parallel: true }),
+  },
+  "POST /boards/{boardId}/sprints/{sprintId}/complete": {
+    access: BOARD_WRITE,
+    body: () => ({ moveOpenTo: "backlog" }),
+    setup: ({ board }) => newSprint(board, { parallel: true, start: true }),
+  },
+  "GET /boards/{boardId}/backlog": { access: BOARD_READ },
+  "POST /boards/{boardId}/backlog/rank": {
+    access: BOARD_WRITE,
+    body: ({ board }) => ({ keys: [board.task], position: "top" }),
+  },
+  "PATCH /boards/{boardId}/settings": { access: BOARD_OWNER, body: () => ({ hoursPerDay: 8 }) },
   "GET /boards/{boardId}/snapshot": { access: BOARD_READ },
   "GET /boards/{boardId}/events": { access: BOARD_READ, query: () => "?after=0&limit=10" },
   "GET /boards/{boardId}/state": { access: BOARD_READ, query: () => "?at=1" },
@@ -255,7 +351,7 @@ const MATRIX: Record<string, Row> = {
 
 /** A board owned by the default person, with the viewer, the member and the target as members. */
 async function makeFixture(): Promise<Fixture> {
-  const { id, key } = await newBoard({ name: "Matrix" });
+  const { id, key } = await newBoard({ name: "Matrix", mode: "scrum" });
   for (const [person, role] of [
     [people.viewer, "viewer"],
     [people.member, "member"],
@@ -280,6 +376,10 @@ async function makeFixture(): Promise<Fixture> {
     timeSpent: "30m",
   });
   expect(memberWorklog.status, memberWorklog.text).toBe(201);
+  const sprint = await call("POST", `/boards/${id}/sprints`, { name: "Matrix sprint" });
+  expect(sprint.status, JSON.stringify(sprint.body)).toBe(201);
+  const planned = await call("POST", `/boards/${id}/sprints/${sprint.body.sprint.id}/tasks`, { keys: [`${key}-1`] });
+  expect(planned.status, JSON.stringify(planned.body)).toBe(200);
   return {
     id,
     key,
@@ -290,6 +390,7 @@ async function makeFixture(): Promise<Fixture> {
     memberComment: memberComment.body.comment.id,
     ownerWorklog: ownerWorklog.body.worklog.id,
     memberWorklog: memberWorklog.body.worklog.id,
+    sprint: sprint.body.sprint.id,
   };
 }
 
@@ -301,6 +402,7 @@ function pathFor(template: string, ctx: CallContext, overrides: Record<string, s
     columnId: "in_progress",
     commentId: ctx.role === "member" ? ctx.board.memberComment : ctx.board.ownerComment,
     worklogId: ctx.role === "member" ? ctx.board.memberWorklog : ctx.board.ownerWorklog,
+    sprintId: ctx.board.sprint,
     userId: people.target.id,
     name: "task-index",
   };

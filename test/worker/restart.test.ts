@@ -17,7 +17,7 @@ async function ok(method: string, path: string, body?: unknown, headers?: Record
 
 /** A board that has seen most kinds of events, plus attempts it refused. */
 async function busyBoard(): Promise<{ id: string; keys: string[] }> {
-  const { id } = await newBoard({ name: "Busy" });
+  const { id } = await newBoard({ name: "Busy", mode: "scrum" });
   await addMember(id, "usr_other", "member", "Other Person");
   const review = (await ok("POST", `/boards/${id}/columns`, { name: "Review", category: "in_progress" })).columns[3];
   await ok("PATCH", `/boards/${id}/columns/in_progress`, { wipLimit: 2, wipMode: "hard" });
@@ -53,6 +53,15 @@ async function busyBoard(): Promise<{ id: string; keys: string[] }> {
   const undone = (await ok("POST", `/boards/${id}/tasks/${font}/worklogs`, { timeSpent: "20m" })).worklog;
   await ok("DELETE", `/boards/${id}/tasks/${font}/worklogs/${undone.id}`);
   await ok("POST", `/boards/${id}/tasks/${junk}/worklogs`, { timeSpent: "1h" });
+  await ok("PATCH", `/boards/${id}/settings`, { hoursPerDay: 7 });
+  await ok("POST", `/boards/${id}/backlog/rank`, { keys: [font, notes], position: "top" });
+  const done = (await ok("POST", `/boards/${id}/sprints`, { name: "Done sprint" })).sprint.id;
+  const next = (await ok("POST", `/boards/${id}/sprints`, { name: "Next sprint", goal: "Ship" })).sprint.id;
+  await ok("POST", `/boards/${id}/sprints/${done}/tasks`, { keys: [plan, notes] });
+  await ok("POST", `/boards/${id}/sprints/${done}/start`, { startDate: "2026-01-05", endDate: "2026-01-16" });
+  await ok("POST", `/boards/${id}/sprints/${done}/tasks`, { keys: [font] });
+  await ok("PATCH", `/boards/${id}/tasks/${plan}`, { storyPoints: 5 });
+  await ok("POST", `/boards/${id}/sprints/${done}/complete`, { moveOpenTo: next });
   await ok("POST", `/boards/${id}/tasks/${junk}/archive`);
   await ok("POST", `/boards/${id}/tasks/${junk}/restore`);
   await ok("POST", `/boards/${id}/tasks/${junk}/archive`);
@@ -147,6 +156,8 @@ it("keeps its materialized tables equal to the replayed log, before and after a 
   expect(Object.keys(live.loaded.comments).length).toBe(1);
   expect(Object.values(live.loaded.worklogs).map((w) => w.timeSpentSeconds)).toEqual([4 * 3600]);
   expect(live.loaded.tasks[keys[0] as string]?.remainingEstimateSeconds).toBe(8 * 3600);
+  expect(Object.values(live.loaded.sprints).map((s) => s.state)).toEqual(["closed", "future"]);
+  expect(live.loaded.settings.hoursPerDay).toBe(7);
   expect(live.loaded).toStrictEqual(live.replayed);
   expect(live.live).toStrictEqual(live.replayed);
 

@@ -137,3 +137,56 @@ describe("estimates and conflicts", () => {
     expect(snapshot.tasks[0]).toMatchObject({ timeSpentSeconds: 45 * 60, remainingEstimateSeconds: 2 * H });
   });
 });
+
+describe("timesheets", () => {
+  it("shows each day of the range in the asked time zone, and refuses an unknown zone", async () => {
+    const { id, task, mia } = await boardWithMember();
+    await call("POST", `${task}/worklogs`, { timeSpent: "1h", startedAt: "2026-01-05T23:30:00-05:00" });
+    await call("POST", `${task}/worklogs`, { timeSpent: "2h", startedAt: "2026-01-06T10:00:00Z" }, {}, mia);
+    const sheet = async (query: string) => {
+      const res = await call("GET", `/boards/${id}/timesheet?from=2026-01-05&to=2026-01-06&${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.days.map((d: Json) => [d.date, d.seconds / H]);
+    };
+    expect(await sheet("timeZone=America/New_York&userId=me")).toEqual([
+      ["2026-01-05", 1],
+      ["2026-01-06", 0],
+    ]);
+    expect(await sheet("timeZone=UTC")).toEqual([
+      ["2026-01-05", 0],
+      ["2026-01-06", 3],
+    ]);
+    expect(await sheet(`userId=${mia.id}`)).toEqual([
+      ["2026-01-05", 0],
+      ["2026-01-06", 2],
+    ]);
+    const bad = await call("GET", `/boards/${id}/timesheet?from=2026-01-05&to=2026-01-06&timeZone=Mars/Base`);
+    expectError(bad, 400, "invalid_time_zone");
+  });
+});
+
+describe("timers", () => {
+  it("start, a second start refused naming the first, stop into a worklog", async () => {
+    const { id, task } = await boardWithMember();
+    const other = await call("POST", `/boards/${id}/tasks`, { title: "Other" });
+    const started = await call("POST", `${task}/timer`);
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const key = task.split("/").at(-1);
+    const error = expectError(
+      await call("POST", `/boards/${id}/tasks/${other.body.task.key}/timer`),
+      422,
+      "timer_running",
+    );
+    expect(error.message).toContain(key);
+    expect(error.details).toEqual({ key, startedAt: started.body.timer.startedAt });
+    const stopped = await call("POST", `${task}/timer/stop`, { comment: "Timed" });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    expect(stopped.body.worklog).toMatchObject({
+      timeSpentSeconds: 60,
+      comment: "Timed",
+      startedAt: started.body.timer.startedAt,
+    });
+    expect(stopped.body.task.time.spentSeconds).toBe(60);
+    expectError(await call("POST", `${task}/timer/stop`, {}), 422, "no_timer");
+  });
+});

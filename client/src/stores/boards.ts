@@ -114,6 +114,7 @@ export function cardsOf(snapshot: Snapshot, columnId: string) {
       members: {},
       worklogs: {},
       sprints: {},
+      timers: {},
       settings: DEFAULT_BOARD_SETTINGS,
     },
     columnId,

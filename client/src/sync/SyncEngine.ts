@@ -141,6 +141,8 @@ export class SyncEngine {
   private readonly listeners = new Set<() => void>();
   private saving: Promise<void> = Promise.resolve();
   private restored = false;
+  /** A hello asking from before the confirmed seq is out, for the keys of tasks created here (see recallKeys). */
+  private recalling = false;
 
   constructor(options: SyncEngineOptions) {
     this.transport = options.transport;
@@ -326,7 +328,10 @@ export class SyncEngine {
   }
 
   private opened(): void {
-    this.send({ type: "hello", protocol: PROTOCOL_VERSION, since: this.neededSince() });
+    const since = this.neededSince();
+    // Asking from before the confirmed seq is itself the recall of a missing key (see recallKeys).
+    this.recalling = since < (this.confirmedState?.seq ?? 0);
+    this.send({ type: "hello", protocol: PROTOCOL_VERSION, since });
     this.setStatus("syncing");
     this.changed();
   }
@@ -488,6 +493,7 @@ export class SyncEngine {
     this.attempts = 0;
     this.setStatus("online");
     this.retireAcked();
+    if (this.recallKeys()) return;
     this.sharePresence();
     this.pump();
   }
@@ -500,7 +506,7 @@ export class SyncEngine {
     this.noteAck(entry, seq);
     this.retireAcked();
     this.persist();
-    this.pump();
+    if (!this.recallKeys()) this.pump();
   }
 
   /** The board holds the command at `seq`: the commands behind it are based on at least that. */
@@ -522,17 +528,34 @@ export class SyncEngine {
       this.queue.shift();
       retired = true;
     }
-    if (!retired) return;
-    this.persist();
+    if (retired) this.persist();
+  }
+
+  /**
+   * A task this person created is in the confirmed state, but its event (and so its
+   * key) was never seen: the state came from a snapshot taken after it (its ack was
+   * lost, then the page reloaded), and commands queued for it wait on that key. Asks
+   * again from just before it, since the events carry the key; true while that
+   * answer is awaited. If the answer did not carry it either (a snapshot, for a
+   * client far behind), those commands cannot be matched and fail when their turn comes.
+   */
+  private recallKeys(): boolean {
+    const seq = this.confirmedState?.seq ?? 0;
     const since = this.neededSince();
-    if (since < seq) {
-      // A task this person created is in the confirmed state, but its event (and so its
-      // key) was never seen: the state came from a snapshot taken after it (its ack was
-      // lost, then the page reloaded). Commands queued for it wait on that key. Ask
-      // again from just before it: the events carry the key.
-      this.synced = false;
-      this.send({ type: "hello", protocol: PROTOCOL_VERSION, since });
+    if (since >= seq) {
+      this.recalling = false;
+      return false;
     }
+    if (this.recalling) {
+      for (const entry of this.queue) if (entry.keyFrom !== undefined && entry.keyFrom <= seq) delete entry.keyFrom;
+      this.recalling = false;
+      this.persist();
+      return false;
+    }
+    this.recalling = true;
+    this.synced = false;
+    this.send({ type: "hello", protocol: PROTOCOL_VERSION, since });
+    return true;
   }
 
   /**

@@ -68,6 +68,8 @@ const boardEventSchema = z.discriminatedUnion("type", [
   eventOf("worklog.added"),
   eventOf("worklog.edited"),
   eventOf("worklog.deleted"),
+  eventOf("timer.started"),
+  eventOf("timer.stopped"),
   eventOf("board.settingsChanged"),
   eventOf("sprint.created"),
   eventOf("sprint.updated"),
@@ -184,6 +186,7 @@ export function boardStateFromSnapshot(seq: number, raw: unknown): BoardState | 
     worklogs: {},
     // Sprints and settings are read from the API when shown; the engine needs neither to fold tasks.
     sprints: {},
+    timers: {},
     settings: { ...DEFAULT_BOARD_SETTINGS },
   };
 }
