@@ -23,7 +23,21 @@ import { boardParams, boardSettingsSchema, sprintParams, sprintSchema, taskSchem
 
 export const sprintRoutes = newRouter();
 
-const sprintWithTasks = sprintSchema.extend({ tasks: z.array(taskSchema) }).meta({ id: "SprintWithTasks" });
+const sprintWithTasks = sprintSchema
+  .extend({
+    tasks: z.array(taskSchema),
+    totals: z
+      .object({
+        points: z.number(),
+        donePoints: z.number(),
+        remainingPoints: z.number(),
+        originalSeconds: z.number().int(),
+        remainingSeconds: z.number().int(),
+        spentSeconds: z.number().int(),
+      })
+      .meta({ description: "What the sprint holds now; a parent's time includes its sub-tasks'." }),
+  })
+  .meta({ id: "SprintWithTasks" });
 const sprintAnswer = z.object({ sprint: sprintWithTasks, seq: z.number().int() }).meta({ id: "SprintAnswer" });
 const backlogAnswer = z.object({ tasks: z.array(taskSchema), seq: z.number().int() }).meta({ id: "Backlog" });
 

@@ -156,15 +156,42 @@ export function sprintsOf(state: BoardState): Sprint[] {
   );
 }
 
-/** A sprint with its tasks in backlog order (sub-tasks included). */
-export function sprintView(state: BoardState, sprint: Sprint): Sprint & { tasks: TaskView[] } {
+/** What a sprint holds now, in points and in time (a parent's time includes its sub-tasks'). */
+export interface SprintTotals {
+  points: number;
+  donePoints: number;
+  remainingPoints: number;
+  originalSeconds: number;
+  remainingSeconds: number;
+  spentSeconds: number;
+}
+
+/** A sprint with its tasks in backlog order (sub-tasks included) and its totals. */
+export function sprintView(state: BoardState, sprint: Sprint): Sprint & { tasks: TaskView[]; totals: SprintTotals } {
   const view = viewer(state);
-  return {
-    ...sprint,
-    tasks: backlogOrder(state)
-      .filter((t) => t.sprintId === sprint.id)
-      .map(view),
+  const tasks = backlogOrder(state)
+    .filter((t) => t.sprintId === sprint.id)
+    .map(view);
+  const totals: SprintTotals = {
+    points: 0,
+    donePoints: 0,
+    remainingPoints: 0,
+    originalSeconds: 0,
+    remainingSeconds: 0,
+    spentSeconds: 0,
   };
+  // Top-level tasks only: sub-tasks are counted in their parents' time, and carry no points of their own.
+  for (const task of tasks) {
+    if (task.type === "subtask" || task.archivedAt !== null) continue;
+    const points = task.storyPoints ?? 0;
+    const done = state.columns[task.columnId]?.category === "done";
+    totals.points += points;
+    totals[done ? "donePoints" : "remainingPoints"] += points;
+    totals.originalSeconds += task.time.originalSeconds ?? 0;
+    totals.remainingSeconds += task.time.remainingSeconds ?? 0;
+    totals.spentSeconds += task.time.spentSeconds;
+  }
+  return { ...sprint, tasks, totals };
 }
 
 /**

@@ -95,6 +95,16 @@ function touchedTasks(events: readonly BoardEvent[]): { all: boolean; keys: Set<
       case "column.removed":
         for (const move of event.payload.moves) keys.add(move.key);
         break;
+      case "sprint.tasksAdded":
+        for (const move of event.payload.moves) keys.add(move.key);
+        break;
+      case "sprint.tasksRemoved":
+      case "sprint.deleted":
+        for (const key of event.payload.keys) keys.add(key);
+        break;
+      case "sprint.completed":
+        for (const key of event.payload.moved) keys.add(key);
+        break;
       // A column's name or category shows on every task row in it; a deleted board
       // takes its rows with it. Rare enough to rewrite the board's rows.
       case "column.updated":
@@ -124,7 +134,7 @@ export function indexRow(boardId: string, state: BoardState, task: Task): typeof
     reporterId: task.reporterId,
     priority: task.priority,
     labels: JSON.stringify(task.labels),
-    sprintId: null,
+    sprintId: task.sprintId,
     dueDate: task.dueDate,
     archived: task.archivedAt !== null,
     createdAt: task.createdAt,

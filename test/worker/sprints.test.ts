@@ -1,5 +1,7 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { boardState, call, eventCount, expectError, type Json, me, newBoard } from "./helpers";
+import { boardState, call, eventCount, expectError, type Json, me, newBoard, roomOf } from "./helpers";
 
 // Scrum through the API: plan, start, work, complete; the backlog and its ranking;
 // the refusals, each changing nothing.
@@ -63,6 +65,16 @@ describe("a sprint through the API", () => {
       expect.objectContaining({ key: search, kind: "added", points: 8, at: expect.any(String) }),
     ]);
     expect((await call("POST", `${base}/tasks/${login}/move`, { columnId: "done" })).status).toBe(200);
+    await call("PATCH", `${base}/tasks/${signup}`, { originalEstimate: "2d" });
+    await call("POST", `${base}/tasks/${signup}/worklogs`, { timeSpent: "3h" });
+    expect((await call("GET", `${base}/sprints/${first}`)).body.sprint.totals).toEqual({
+      points: 16,
+      donePoints: 3,
+      remainingPoints: 13,
+      originalSeconds: 16 * 3600,
+      remainingSeconds: 13 * 3600,
+      spentSeconds: 3 * 3600,
+    });
 
     const completed = await call("POST", `${base}/sprints/${first}/complete`, { moveOpenTo: second });
     expect(completed.status, JSON.stringify(completed.body)).toBe(200);
@@ -84,6 +96,16 @@ describe("a sprint through the API", () => {
     ]);
     const snapshot = await boardState(id);
     expect(snapshot.sprints.map((s: Json) => s.id)).toEqual([second, first]);
+    // The cross-board task index hears where each task is planned.
+    await runDurableObjectAlarm(roomOf(id));
+    const { results } = await env.DB.prepare("SELECT key, sprint_id FROM task_index WHERE board_id = ? ORDER BY number")
+      .bind(id)
+      .all();
+    expect(results.map((r) => [r.key, r.sprint_id])).toEqual([
+      [login, first],
+      [signup, second],
+      [search, second],
+    ]);
     expect(snapshot.tasks.find((t: Json) => t.key === login).sprintId).toBe(first);
   });
 
