@@ -30,9 +30,10 @@ import {
 } from "../domain/views";
 import { directorySubscriber } from "../reporting/directoryProjector";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
-import { type CommandResult, executeCommand } from "./engine";
+import { type CommandResult, executeCommand, subjectTask } from "./engine";
 import { announce, broadcastPresence, CommandBudget, type Hub, receive, type SessionData } from "./liveSessions";
 import { SqliteBoardStore } from "./SqliteBoardStore";
+import { hibernatingHub } from "./socketHub";
 import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
 
 /**
@@ -52,21 +53,7 @@ export class BoardRoom extends DurableObject<Env> {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
     this.subscribers = [taskIndexSubscriber(env.DB), directorySubscriber(env.DB)];
-    // Keep-alive pings are answered by the runtime without waking a hibernated board.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-    this.hub = {
-      sessions: () => ctx.getWebSockets(),
-      data: (ws) => ws.deserializeAttachment() as SessionData,
-      setData: (ws, data) => ws.serializeAttachment(data),
-      send: (ws, message) => {
-        try {
-          ws.send(JSON.stringify(message));
-        } catch {
-          // The socket is closing; its close handler tidies up.
-        }
-      },
-      close: (ws, code, reason) => ws.close(code, reason),
-    };
+    this.hub = hibernatingHub(ctx);
   }
 
   /**
@@ -233,13 +220,4 @@ export class BoardRoom extends DurableObject<Env> {
     if (events.length === 0 && attempts.length === 0) return null;
     return historyOf(key, events, attempts);
   }
-}
-
-/** The task a command is about: the one it names, or the one it created. */
-function subjectTask(envelope: CommandEnvelope, result: CommandResult): string | null {
-  if ("key" in envelope.command) return envelope.command.key;
-  if (result.status === "applied" && result.event.type === "task.created") return result.event.payload.task.key;
-  // A worklog's edit names the worklog; its event names the task.
-  if (result.status === "applied" && "key" in result.event.payload) return result.event.payload.key;
-  return null;
 }

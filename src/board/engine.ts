@@ -122,3 +122,12 @@ export function fingerprint(command: Command): string {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
+
+/** The task a command is about: the one it names, or the one it created. */
+export function subjectTask(envelope: CommandEnvelope, result: CommandResult): string | null {
+  if ("key" in envelope.command) return envelope.command.key;
+  if (result.status === "applied" && result.event.type === "task.created") return result.event.payload.task.key;
+  // A worklog's edit names the worklog; its event names the task.
+  if (result.status === "applied" && "key" in result.event.payload) return result.event.payload.key;
+  return null;
+}
