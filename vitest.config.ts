@@ -11,7 +11,8 @@ export default defineConfig(async () => {
       outputFile: { json: ".vitest-results.json" },
       projects: [
         {
-          test: { name: "domain", environment: "node", include: ["test/domain/**/*.test.ts"] },
+          // Property tests do bounded work; the timeout only guards against a hang on a busy machine.
+          test: { name: "domain", environment: "node", include: ["test/domain/**/*.test.ts"], testTimeout: 60_000 },
         },
         {
           plugins: [
@@ -32,6 +33,8 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
+            // Real objects, sockets and D1 on a 2-core machine: generous, only against hangs.
+            testTimeout: 30_000,
             setupFiles: ["./test/worker/setup.ts"],
           },
         },

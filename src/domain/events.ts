@@ -278,6 +278,58 @@ export const storedEventSchema = z.object({
 });
 export type StoredEvent = z.infer<typeof storedEventSchema>;
 
+const eventOf = <T extends EventType>(type: T) =>
+  z.object({
+    seq: z.number().int().min(1),
+    opId: z.string(),
+    actor: z.string(),
+    at: z.string(),
+    v: z.number().int(),
+    type: z.literal(type),
+    payload: eventPayloadSchemas[type],
+  });
+
+/** A current-version event of any type, checked field by field (what a client reads off the wire). */
+export const boardEventSchema = z.discriminatedUnion("type", [
+  eventOf("board.created"),
+  eventOf("board.renamed"),
+  eventOf("board.deleted"),
+  eventOf("column.added"),
+  eventOf("column.updated"),
+  eventOf("column.moved"),
+  eventOf("column.removed"),
+  eventOf("task.created"),
+  eventOf("task.updated"),
+  eventOf("task.moved"),
+  eventOf("task.archived"),
+  eventOf("task.restored"),
+  eventOf("task.deleted"),
+  eventOf("comment.added"),
+  eventOf("comment.edited"),
+  eventOf("comment.deleted"),
+  eventOf("worklog.added"),
+  eventOf("worklog.edited"),
+  eventOf("worklog.deleted"),
+  eventOf("timer.started"),
+  eventOf("timer.stopped"),
+  eventOf("board.settingsChanged"),
+  eventOf("sprint.created"),
+  eventOf("sprint.updated"),
+  eventOf("sprint.deleted"),
+  eventOf("sprint.tasksAdded"),
+  eventOf("sprint.tasksRemoved"),
+  eventOf("sprint.started"),
+  eventOf("sprint.completed"),
+  eventOf("backlog.ranked"),
+  eventOf("member.added"),
+  eventOf("member.roleChanged"),
+  eventOf("member.removed"),
+]);
+// A new event type the list above misses fails to compile here rather than at a user's desk.
+type Unparsed = Exclude<EventType, z.infer<typeof boardEventSchema>["type"]>;
+const everyEventParsed: [Unparsed] extends [never] ? true : Unparsed = true;
+void everyEventParsed;
+
 type Upcaster = (payload: Record<string, unknown>) => Record<string, unknown>;
 
 /** Turns version `v` of a type into version `v + 1`, keyed `type@v`. */
