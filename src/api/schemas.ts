@@ -1,56 +1,14 @@
 import { z } from "zod";
 import { idSchema, taskKeySchema } from "../domain/commands";
-import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, SPRINT_STATES, TASK_TYPES, WIP_MODES } from "../domain/model";
+import { SPRINT_STATES } from "../domain/model";
+import { boardRecord, columnRecord, memberRecord, taskRecord, taskStateRecord } from "../domain/records";
 
 // Shapes of what the API returns, for the OpenAPI document. Requests are validated
 // with the domain's own command schemas.
 
-export const boardSchema = z
-  .object({
-    id: z.string().meta({ example: "brd_8f2c1a9e4b7d" }),
-    name: z.string().meta({ example: "Website" }),
-    key: z.string().meta({ example: "WEB" }),
-    mode: z.enum(BOARD_MODES),
-    createdAt: z.string(),
-    createdBy: z.string(),
-  })
-  .meta({ id: "Board" });
+export const boardSchema = boardRecord.omit({ deletedAt: true }).meta({ id: "Board" });
 
-export const columnSchema = z
-  .object({
-    id: z.string().meta({ example: "in_progress" }),
-    name: z.string().meta({ example: "In Progress" }),
-    category: z.enum(CATEGORIES),
-    wipLimit: z.number().int().nullable(),
-    wipMode: z.enum(WIP_MODES),
-    rank: z.string(),
-  })
-  .meta({ id: "Column" });
-
-const storedTaskSchema = z.object({
-  key: z.string().meta({ example: "WEB-42" }),
-  number: z.number().int(),
-  title: z.string(),
-  description: z.string().meta({ description: "Markdown" }),
-  type: z.enum(TASK_TYPES),
-  parentKey: z.string().nullable(),
-  columnId: z.string(),
-  rank: z.string().meta({ description: "Fractional index: tasks in a column sort by it ascending." }),
-  assigneeId: z.string().nullable(),
-  reporterId: z.string(),
-  priority: z.enum(PRIORITIES),
-  labels: z.array(z.string()),
-  storyPoints: z.number().nullable(),
-  dueDate: z.string().nullable(),
-  watchers: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  resolvedAt: z.string().nullable().meta({ description: "Set while the task is in a done-category column." }),
-  archivedAt: z.string().nullable(),
-  originalEstimateSeconds: z.number().int().nullable(),
-  remainingEstimateSeconds: z.number().int().nullable(),
-  timeSpentSeconds: z.number().int().meta({ description: "The sum of this task's own worklogs." }),
-});
+export const columnSchema = columnRecord.meta({ id: "Column" });
 
 export const timeTrackingSchema = z
   .object({
@@ -65,7 +23,7 @@ export const timeTrackingSchema = z
     description: "The task's time tracking; a parent's figures include all its sub-tasks.",
   });
 
-export const taskSchema = storedTaskSchema.extend({ time: timeTrackingSchema }).meta({ id: "Task" });
+export const taskSchema = taskRecord.extend({ time: timeTrackingSchema }).meta({ id: "Task" });
 
 const keysAndPoints = z.object({ keys: z.array(z.string()), points: z.number() });
 
@@ -134,9 +92,7 @@ export const commentSchema = z
   })
   .meta({ id: "Comment" });
 
-export const memberSchema = z
-  .object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) })
-  .meta({ id: "Member" });
+export const memberSchema = memberRecord.meta({ id: "Member" });
 
 export const eventSchema = z
   .object({
@@ -150,19 +106,13 @@ export const eventSchema = z
   })
   .meta({ id: "Event" });
 
-const stampSchema = z.object({ seq: z.number().int(), actor: z.string(), at: z.string() });
-
 export const snapshotSchema = z
   .object({
     seq: z.number().int(),
-    board: boardSchema.extend({ deletedAt: z.string().nullable() }),
+    board: boardRecord,
     nextNumber: z.number().int().meta({ description: "The number the next task gets (keys are never reused)." }),
     columns: z.array(columnSchema),
-    tasks: z.array(
-      storedTaskSchema.extend({
-        stamps: z.record(z.string(), stampSchema).meta({ description: "Who last changed each field, at which seq." }),
-      }),
-    ),
+    tasks: z.array(taskStateRecord),
     members: z.array(memberSchema),
     labels: z.array(z.string()),
     sprints: z.array(sprintSchema).meta({ description: "Active sprints first, then future, then completed." }),

@@ -1,18 +1,9 @@
 import { z } from "zod";
 import type { FieldConflict } from "../../../src/domain/errors";
 import { type BoardEvent, boardEventSchema, storedEventSchema, upcast } from "../../../src/domain/events";
-import {
-  BOARD_MODES,
-  type BoardState,
-  CATEGORIES,
-  DEFAULT_BOARD_SETTINGS,
-  PRIORITIES,
-  ROLES,
-  TASK_TYPES,
-  TRACKED_FIELDS,
-  WIP_MODES,
-} from "../../../src/domain/model";
+import { type BoardState, DEFAULT_BOARD_SETTINGS } from "../../../src/domain/model";
 import { type ServerMessage, serverMessage } from "../../../src/domain/protocol";
+import { boardRecord, columnRecord, memberRecord, taskStateRecord } from "../../../src/domain/records";
 
 // What arrives from the board, checked before the engine acts on it. The protocol
 // module types the envelope; the board's state and events inside it are checked
@@ -50,62 +41,13 @@ export function boardEventFrom(raw: unknown): BoardEvent | null {
   return parsed.success ? parsed.data : null;
 }
 
-const stampSchema = z.object({ seq: z.number().int(), actor: z.string(), at: z.string() });
-
 const snapshotSchema = z.object({
   seq: z.number().int().min(0),
-  board: z
-    .object({
-      id: z.string(),
-      name: z.string(),
-      key: z.string(),
-      mode: z.enum(BOARD_MODES),
-      createdAt: z.string(),
-      createdBy: z.string(),
-      deletedAt: z.string().nullable(),
-    })
-    .nullable(),
+  board: boardRecord.nullable(),
   nextNumber: z.number().int().min(1),
-  columns: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      category: z.enum(CATEGORIES),
-      wipLimit: z.number().int().nullable(),
-      wipMode: z.enum(WIP_MODES),
-      rank: z.string(),
-    }),
-  ),
-  tasks: z.array(
-    z.object({
-      key: z.string(),
-      number: z.number().int(),
-      title: z.string(),
-      description: z.string(),
-      type: z.enum(TASK_TYPES),
-      parentKey: z.string().nullable(),
-      columnId: z.string(),
-      rank: z.string(),
-      sprintId: z.string().nullable(),
-      backlogRank: z.string(),
-      assigneeId: z.string().nullable(),
-      reporterId: z.string(),
-      priority: z.enum(PRIORITIES),
-      labels: z.array(z.string()),
-      storyPoints: z.number().nullable(),
-      dueDate: z.string().nullable(),
-      watchers: z.array(z.string()),
-      originalEstimateSeconds: z.number().nullable(),
-      remainingEstimateSeconds: z.number().nullable(),
-      timeSpentSeconds: z.number(),
-      createdAt: z.string(),
-      updatedAt: z.string(),
-      resolvedAt: z.string().nullable(),
-      archivedAt: z.string().nullable(),
-      stamps: z.partialRecord(z.enum(TRACKED_FIELDS), stampSchema),
-    }),
-  ),
-  members: z.array(z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) })),
+  columns: z.array(columnRecord),
+  tasks: z.array(taskStateRecord),
+  members: z.array(memberRecord),
 });
 
 /**

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, TRACKED_FIELDS, WIP_MODES } from "./model";
+
+// The board's records as they travel: in a snapshot, over the live connection and
+// in the API's answers. Defined once here; the API document and the web app's sync
+// engine both read them.
+
+export const columnRecord = z.object({
+  id: z.string().meta({ example: "in_progress" }),
+  name: z.string().meta({ example: "In Progress" }),
+  category: z.enum(CATEGORIES),
+  wipLimit: z.number().int().nullable(),
+  wipMode: z.enum(WIP_MODES),
+  rank: z.string(),
+});
+
+export const taskRecord = z.object({
+  key: z.string().meta({ example: "WEB-42" }),
+  number: z.number().int(),
+  title: z.string(),
+  description: z.string().meta({ description: "Markdown" }),
+  type: z.enum(TASK_TYPES),
+  parentKey: z.string().nullable(),
+  columnId: z.string(),
+  rank: z.string().meta({ description: "Fractional index: tasks in a column sort by it ascending." }),
+  sprintId: z.string().nullable(),
+  backlogRank: z.string().meta({ description: "Fractional index of the task in the backlog." }),
+  assigneeId: z.string().nullable(),
+  reporterId: z.string(),
+  priority: z.enum(PRIORITIES),
+  labels: z.array(z.string()),
+  storyPoints: z.number().nullable(),
+  dueDate: z.string().nullable(),
+  watchers: z.array(z.string()),
+  originalEstimateSeconds: z.number().nullable(),
+  remainingEstimateSeconds: z.number().nullable(),
+  timeSpentSeconds: z.number().meta({ description: "The sum of this task's own worklogs." }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  resolvedAt: z.string().nullable().meta({ description: "Set while the task is in a done-category column." }),
+  archivedAt: z.string().nullable(),
+});
+
+const stamp = z.object({ seq: z.number().int(), actor: z.string(), at: z.string() });
+
+/** A task as the board holds it: its fields, and who last changed each tracked one at which seq. */
+export const taskStateRecord = taskRecord.extend({
+  stamps: z
+    .partialRecord(z.enum(TRACKED_FIELDS), stamp)
+    .meta({ description: "Who last changed each field, at which seq." }),
+});
+
+export const memberRecord = z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) });
+
+export const boardRecord = z.object({
+  id: z.string().meta({ example: "brd_8f2c1a9e4b7d" }),
+  name: z.string().meta({ example: "Website" }),
+  key: z.string().meta({ example: "WEB" }),
+  mode: z.enum(BOARD_MODES),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  deletedAt: z.string().nullable(),
+});
