@@ -155,8 +155,8 @@ memberRoutes.openapi(
     const { boardId, userId } = c.req.valid("param");
     const leaving = userId === c.var.actor.id;
     const board = await openBoard(c, boardId, leaving ? "read" : "owner");
-    // Leaving is everyone's right; the board still keeps its last owner.
-    await runCommand(c, leaving ? { ...board, role: "owner" } : board, { type: "removeMember", userId });
+    // Anyone may leave (a rule of the board, which checks it again); it still keeps its last owner.
+    await runCommand(c, board, { type: "removeMember", userId });
     await directory(c)
       .delete(memberships)
       .where(and(eq(memberships.boardId, board.row.id), eq(memberships.userId, userId)));

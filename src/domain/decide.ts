@@ -55,7 +55,7 @@ export function decide(state: BoardState, command: Command, ctx: DecideContext):
     return fail(notFound("board_not_found", "This board does not exist or was deleted."));
   }
   // A second line of defence: the Worker has checked the role before calling the board.
-  const refusal = permissionFor(ctx.role, command);
+  const refusal = permissionFor(ctx.role, command, ctx.actor);
   if (refusal) return fail(refusal);
   switch (command.type) {
     case "renameBoard":

@@ -238,7 +238,15 @@ export function columnOrder(state: BoardState, columnId: string): Task[] {
 
 /** The tasks a column shows and counts against its WIP limit. */
 export function tasksInColumn(state: BoardState, columnId: string): Task[] {
-  return columnOrder(state, columnId).filter((t) => t.archivedAt === null);
+  return shownInColumn(Object.values(state.tasks), columnId);
+}
+
+/** Of any list of tasks (a board, a snapshot), those a column shows, top to bottom. */
+export function shownInColumn<T extends Pick<Task, "columnId" | "archivedAt" | "rank">>(
+  tasks: readonly T[],
+  columnId: string,
+): T[] {
+  return tasks.filter((t) => t.columnId === columnId && t.archivedAt === null).sort(byRank);
 }
 
 /**

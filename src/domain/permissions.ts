@@ -32,8 +32,9 @@ export function allows(role: Role, access: Access): boolean {
   return role === "owner";
 }
 
-/** Why `role` may not run `command`, or null when it may. */
-export function permissionFor(role: Role, command: Command): DomainError | null {
+/** Why `actor` in `role` may not run `command`, or null when it may. Anyone may leave a board. */
+export function permissionFor(role: Role, command: Command, actor: string): DomainError | null {
+  if (command.type === "removeMember" && command.userId === actor) return null;
   return refusal(role, accessFor(command));
 }
 

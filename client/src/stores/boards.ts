@@ -1,5 +1,5 @@
 import { createStore, reconcile } from "solid-js/store";
-import { DEFAULT_BOARD_SETTINGS, tasksInColumn } from "../../../src/domain/model";
+import { shownInColumn } from "../../../src/domain/model";
 import type { PresenceEntry } from "../../../src/domain/protocol";
 import { type Snapshot, snapshotOf } from "../../../src/domain/views";
 import { api, type BoardSummary } from "../api";
@@ -101,22 +101,5 @@ if (typeof window !== "undefined") window.addEventListener("online", () => engin
 
 /** The cards a column shows, top to bottom. */
 export function cardsOf(snapshot: Snapshot, columnId: string) {
-  const tasks = Object.fromEntries(snapshot.tasks.map((t) => [t.key, t]));
-  const columns = Object.fromEntries(snapshot.columns.map((c) => [c.id, c]));
-  return tasksInColumn(
-    {
-      seq: snapshot.seq,
-      board: snapshot.board,
-      nextNumber: 0,
-      columns,
-      tasks,
-      comments: {},
-      members: {},
-      worklogs: {},
-      sprints: {},
-      timers: {},
-      settings: DEFAULT_BOARD_SETTINGS,
-    },
-    columnId,
-  );
+  return shownInColumn(snapshot.tasks, columnId);
 }
