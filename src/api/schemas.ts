@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema, taskKeySchema } from "../domain/commands";
-import { SPRINT_STATES } from "../domain/model";
+import { ESTIMATION_STATISTICS, SPRINT_STATES } from "../domain/model";
 import { boardRecord, columnRecord, memberRecord, taskRecord, taskStateRecord } from "../domain/records";
 
 // Shapes of what the API returns, for the OpenAPI document. Requests are validated
@@ -23,9 +23,33 @@ export const timeTrackingSchema = z
     description: "The task's time tracking; a parent's figures include all its sub-tasks.",
   });
 
-export const taskSchema = taskRecord.extend({ time: timeTrackingSchema }).meta({ id: "Task" });
+export const childProgressSchema = z
+  .object({
+    total: z.number().int(),
+    done: z.number().int(),
+    points: z.number(),
+    donePoints: z.number(),
+    percent: z.number().int(),
+  })
+  .meta({
+    id: "ChildProgress",
+    description:
+      "How far the task's direct children (an epic's stories, a story's sub-tasks) have come; `percent` is by points when they are estimated, else by count. Null without children.",
+  });
 
-const keysAndPoints = z.object({ keys: z.array(z.string()), points: z.number() });
+export const taskSchema = taskRecord
+  .extend({ time: timeTrackingSchema, children: childProgressSchema.nullable() })
+  .meta({ id: "Task" });
+
+const sprintScope = z.object({
+  keys: z.array(z.string()),
+  points: z.number(),
+  seconds: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: "Original estimates, sub-tasks included; null in records from before sprints kept time." }),
+});
 
 export const sprintSchema = z
   .object({
@@ -38,7 +62,7 @@ export const sprintSchema = z
     state: z.enum(SPRINT_STATES),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
-    committed: keysAndPoints.nullable().meta({ description: "The scope when the sprint started." }),
+    committed: sprintScope.nullable().meta({ description: "The scope when the sprint started." }),
     scopeChanges: z
       .array(
         z.object({
@@ -53,11 +77,19 @@ export const sprintSchema = z
       .meta({ description: "Every change of scope while the sprint was active, with its time (for burndown)." }),
     report: z
       .object({
-        committed: keysAndPoints,
-        completed: keysAndPoints,
-        addedAfterStart: keysAndPoints,
-        removedAfterStart: keysAndPoints,
-        carriedOver: keysAndPoints.extend({ to: z.string().nullable() }),
+        committed: sprintScope,
+        completed: sprintScope,
+        addedAfterStart: sprintScope,
+        removedAfterStart: sprintScope,
+        carriedOver: sprintScope.extend({
+          to: z.string().nullable(),
+          remainingSeconds: z.number().int().nullable().meta({ description: "The work left on what moved on." }),
+        }),
+        spentSeconds: z
+          .number()
+          .int()
+          .nullable()
+          .meta({ description: "Time logged on the sprint's tasks between its start and its completion." }),
       })
       .nullable()
       .meta({ description: "Recorded when the sprint was completed." }),
@@ -65,7 +97,15 @@ export const sprintSchema = z
   .meta({ id: "Sprint" });
 
 export const boardSettingsSchema = z
-  .object({ hoursPerDay: z.number().int(), daysPerWeek: z.number().int(), parallelSprints: z.boolean() })
+  .object({
+    hoursPerDay: z.number().int(),
+    daysPerWeek: z.number().int(),
+    parallelSprints: z.boolean(),
+    estimationStatistic: z
+      .enum(ESTIMATION_STATISTICS)
+      .meta({ description: "What sprints are planned and burned down in: story points or estimated time." }),
+    workingDays: z.array(z.number().int()).meta({ description: "ISO weekdays the team works, 1 Monday … 7 Sunday." }),
+  })
   .meta({ id: "BoardSettings" });
 
 export const worklogSchema = z

@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
-import type { Command } from "../domain/commands";
 import {
+  boardSettingsChange,
+  type Command,
   idSchema,
   positionSchema,
   sprintDateSchema,
@@ -245,7 +246,7 @@ sprintRoutes.openapi(
     tags: ["Scrum"],
     summary: "Complete the active sprint; unfinished work goes to the backlog or a future sprint",
     description:
-      "Every task not in a done column (with its sub-tasks) moves in this one change. The sprint's `report` records committed, completed, added and removed after the start, and carried over, with points.",
+      "Every task not in a done column (with its sub-tasks) moves in this one change. The sprint's `report` records committed, completed, added and removed after the start, and carried over, with points and original estimates, what remains of the carried-over work, and the time logged during the sprint.",
     request: {
       params: sprintParams,
       body: jsonBody(
@@ -319,18 +320,11 @@ sprintRoutes.openapi(
     method: "patch",
     path: "/boards/{boardId}/settings",
     tags: ["Scrum"],
-    summary: "Change the board's working day and week, and whether sprints may run in parallel",
+    summary:
+      "Change the board's working day and week, its working days, its estimation statistic, and whether sprints may run in parallel",
     request: {
       params: boardParams,
-      body: jsonBody(
-        z
-          .strictObject({
-            hoursPerDay: z.number().int().min(1).max(24).optional(),
-            daysPerWeek: z.number().int().min(1).max(7).optional(),
-            parallelSprints: z.boolean().optional(),
-          })
-          .meta({ id: "ChangeBoardSettings" }),
-      ),
+      body: jsonBody(boardSettingsChange.meta({ id: "ChangeBoardSettings" })),
     },
     responses: {
       200: jsonContent(z.object({ settings: boardSettingsSchema, seq: z.number().int() }), "The settings"),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "./model";
+import { BOARD_MODES, CATEGORIES, ESTIMATION_STATISTICS, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "./model";
 
 // Every command a board accepts, as zod schemas. The same schemas validate REST
 // bodies, WebSocket messages and replayed offline commands, and generate the
@@ -119,6 +119,26 @@ export const wipLimitSchema = z.number().int().min(1).max(999);
 export const commentBodySchema = markdownSchema.pipe(z.string().min(1, "A comment cannot be empty."));
 
 /** Commands a client may send; boards are created and members added through their own routes. */
+/** A change of a board's settings: only the fields given change. */
+export const boardSettingsChange = z.strictObject({
+  hoursPerDay: z.number().int().min(1).max(24).optional(),
+  daysPerWeek: z.number().int().min(1).max(7).optional(),
+  parallelSprints: z.boolean().optional(),
+  estimationStatistic: z.enum(ESTIMATION_STATISTICS).optional(),
+  workingDays: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(1, "Working days are 1 (Monday) to 7 (Sunday).")
+        .max(7, "Working days are 1 (Monday) to 7 (Sunday)."),
+    )
+    .min(1, "Give at least one working day.")
+    .refine((days) => new Set(days).size === days.length, "Name each working day once.")
+    .optional()
+    .meta({ description: "ISO weekdays, 1 Monday … 7 Sunday.", example: [1, 2, 3, 4, 5] }),
+});
+
 const clientCommands = [
   z.strictObject({ type: z.literal("renameBoard"), name: boardNameSchema }),
   z.strictObject({ type: z.literal("deleteBoard") }),
@@ -222,12 +242,7 @@ const clientCommands = [
     afterKey: taskKeySchema.optional(),
     position: positionSchema.optional(),
   }),
-  z.strictObject({
-    type: z.literal("updateBoardSettings"),
-    hoursPerDay: z.number().int().min(1).max(24).optional(),
-    daysPerWeek: z.number().int().min(1).max(7).optional(),
-    parallelSprints: z.boolean().optional(),
-  }),
+  z.strictObject({ type: z.literal("updateBoardSettings"), ...boardSettingsChange.shape }),
 ] as const;
 
 export const clientCommandSchema = z.discriminatedUnion("type", [...clientCommands]).meta({ id: "Command" });

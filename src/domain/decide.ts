@@ -11,6 +11,7 @@ import {
   orderedColumns,
   type Role,
   type Sprint,
+  type SprintScope,
   type Task,
   type TrackedField,
   tasksInColumn,
@@ -814,11 +815,17 @@ function changeWorklog(
 function updateBoardSettings(state: BoardState, command: CommandOf<"updateBoardSettings">): Decision {
   const changes: Partial<BoardState["settings"]> = {};
   const previous: Partial<BoardState["settings"]> = {};
-  for (const field of ["hoursPerDay", "daysPerWeek", "parallelSprints"] as const) {
+  for (const field of ["hoursPerDay", "daysPerWeek", "parallelSprints", "estimationStatistic"] as const) {
     const value = command[field];
     if (value === undefined || value === state.settings[field]) continue;
     Object.assign(changes, { [field]: value });
     Object.assign(previous, { [field]: state.settings[field] });
+  }
+  // Working days are a set: kept in weekday order, so naming them in another order changes nothing.
+  const days = command.workingDays && [...command.workingDays].sort((a, b) => a - b);
+  if (days && days.join() !== state.settings.workingDays.join()) {
+    changes.workingDays = days;
+    previous.workingDays = [...state.settings.workingDays];
   }
   if (Object.keys(changes).length === 0) return UNCHANGED;
   if (changes.parallelSprints === false) {
@@ -869,6 +876,35 @@ export function subtasksOf(state: BoardState, key: string): string[] {
 /** Points of the tasks (none counts as zero), to the half point people estimate in. */
 function pointsOf(state: BoardState, keys: readonly string[]): number {
   return keys.reduce((sum, key) => sum + (state.tasks[key]?.storyPoints ?? 0), 0);
+}
+
+/** Tasks with their points and original estimate; a task's time includes its sub-tasks'. */
+function scopeOf(state: BoardState, keys: readonly string[]): SprintScope {
+  return { keys: [...keys], points: pointsOf(state, keys), seconds: estimateOf(state, keys, "original") };
+}
+
+function estimateOf(state: BoardState, keys: readonly string[], which: "original" | "remaining"): number {
+  let seconds = 0;
+  for (const key of keys) {
+    for (const k of [key, ...subtasksOf(state, key)]) {
+      const task = state.tasks[k];
+      seconds += (which === "original" ? task?.originalEstimateSeconds : task?.remainingEstimateSeconds) ?? 0;
+    }
+  }
+  return seconds;
+}
+
+/** Time logged on these tasks (and their sub-tasks) by work started from `from` up to `to`. */
+function spentDuring(state: BoardState, keys: readonly string[], from: string, to: string): number {
+  const tasks = new Set(keys.flatMap((key) => [key, ...subtasksOf(state, key)]));
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  let seconds = 0;
+  for (const worklog of Object.values(state.worklogs)) {
+    const at = Date.parse(worklog.startedAt);
+    if (tasks.has(worklog.taskKey) && at >= start && at <= end) seconds += worklog.timeSpentSeconds;
+  }
+  return seconds;
 }
 
 /** The tasks a sprint's figures count: top-level ones (sub-tasks follow their parents). */
@@ -1052,16 +1088,16 @@ function planSprint(state: BoardState, command: SprintCommand, ctx: DecideContex
           startDate,
           endDate,
           goal: command.goal ?? sprint.goal,
-          committed: { keys, points: pointsOf(state, keys) },
+          committed: scopeOf(state, keys),
         },
       });
     }
     case "completeSprint":
-      return completeSprint(state, sprint, command.moveOpenTo);
+      return completeSprint(state, sprint, command.moveOpenTo, ctx);
   }
 }
 
-function completeSprint(state: BoardState, sprint: Sprint, moveOpenTo: string): Decision {
+function completeSprint(state: BoardState, sprint: Sprint, moveOpenTo: string, ctx: DecideContext): Decision {
   if (sprint.state !== "active") {
     return fail(
       ruleBroken("sprint_not_active", `"${sprint.name}" is not active; only an active sprint can be completed.`, {
@@ -1091,7 +1127,7 @@ function completeSprint(state: BoardState, sprint: Sprint, moveOpenTo: string): 
       const last = sprint.scopeChanges.filter((c) => c.kind === kind && c.key === key).at(-1);
       return sum + (last?.points ?? 0);
     }, 0);
-    return { keys, points };
+    return { keys, points, seconds: estimateOf(state, keys, "original") };
   };
   return emit({
     type: "sprint.completed",
@@ -1100,11 +1136,12 @@ function completeSprint(state: BoardState, sprint: Sprint, moveOpenTo: string): 
       to,
       moved,
       report: {
-        committed: sprint.committed ?? { keys: [], points: 0 },
-        completed: { keys: done, points: pointsOf(state, done) },
+        committed: sprint.committed ?? { keys: [], points: 0, seconds: 0 },
+        completed: scopeOf(state, done),
         addedAfterStart: changed("added"),
         removedAfterStart: changed("removed"),
-        carriedOver: { keys: open, points: pointsOf(state, open), to },
+        carriedOver: { ...scopeOf(state, open), to, remainingSeconds: estimateOf(state, open, "remaining") },
+        spentSeconds: spentDuring(state, [...done, ...open], sprint.startedAt ?? ctx.at, ctx.at),
       },
     },
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "./model";
+import { BOARD_MODES, CATEGORIES, ESTIMATION_STATISTICS, PRIORITIES, ROLES, TASK_TYPES, WIP_MODES } from "./model";
 import { rankForNumber } from "./ranks";
 
 // Events are the facts a board records, in past tense. Every event carries its
@@ -66,16 +66,21 @@ const worklogFieldsSchema = z.object({
 });
 
 const keysAndPointsSchema = z.object({ keys: z.array(z.string()), points: z.number() });
+const sprintScopeSchema = keysAndPointsSchema.extend({ seconds: z.number().int().nullable() });
 const sprintFieldsSchema = z.object({
   name: z.string().optional(),
   goal: z.string().optional(),
   startDate: z.string().nullable().optional(),
   endDate: z.string().nullable().optional(),
 });
+// The estimation statistic and working days came later as new optional fields: an
+// older change simply names neither.
 const settingsSchema = z.object({
   hoursPerDay: z.number().int().optional(),
   daysPerWeek: z.number().int().optional(),
   parallelSprints: z.boolean().optional(),
+  estimationStatistic: z.enum(ESTIMATION_STATISTICS).optional(),
+  workingDays: z.array(z.number().int()).optional(),
 });
 
 export const wipExceededSchema = z.object({ limit: z.number().int(), count: z.number().int() });
@@ -112,8 +117,9 @@ export const EVENT_VERSIONS = {
   "sprint.deleted": 1,
   "sprint.tasksAdded": 1,
   "sprint.tasksRemoved": 1,
-  "sprint.started": 1,
-  "sprint.completed": 1,
+  // v2 of both record time next to points (the original estimate; for carry-over also what remains).
+  "sprint.started": 2,
+  "sprint.completed": 2,
   "backlog.ranked": 1,
   "member.added": 1,
   "member.roleChanged": 1,
@@ -229,7 +235,7 @@ export const eventPayloadSchemas = {
     startDate: z.string(),
     endDate: z.string(),
     goal: z.string(),
-    committed: keysAndPointsSchema,
+    committed: sprintScopeSchema,
   }),
   "sprint.completed": z.object({
     sprintId: z.string(),
@@ -238,11 +244,15 @@ export const eventPayloadSchemas = {
     /** Every task that moved, sub-tasks included. */
     moved: z.array(z.string()),
     report: z.object({
-      committed: keysAndPointsSchema,
-      completed: keysAndPointsSchema,
-      addedAfterStart: keysAndPointsSchema,
-      removedAfterStart: keysAndPointsSchema,
-      carriedOver: keysAndPointsSchema.extend({ to: z.string().nullable() }),
+      committed: sprintScopeSchema,
+      completed: sprintScopeSchema,
+      addedAfterStart: sprintScopeSchema,
+      removedAfterStart: sprintScopeSchema,
+      carriedOver: sprintScopeSchema.extend({
+        to: z.string().nullable(),
+        remainingSeconds: z.number().int().nullable(),
+      }),
+      spentSeconds: z.number().int().nullable(),
     }),
   }),
   "backlog.ranked": z.object({
@@ -334,6 +344,23 @@ type Upcaster = (payload: Record<string, unknown>) => Record<string, unknown>;
 
 /** Turns version `v` of a type into version `v + 1`, keyed `type@v`. */
 const upcasters: Record<string, Upcaster> = {
+  // Sprints kept no time before v2: unknown, not zero.
+  "sprint.started@1": (p) => ({ ...p, committed: { ...(p.committed as object), seconds: null } }),
+  "sprint.completed@1": (p) => {
+    const report = p.report as Record<string, object>;
+    const unknown = (scope: object | undefined) => ({ ...scope, seconds: null });
+    return {
+      ...p,
+      report: {
+        committed: unknown(report.committed),
+        completed: unknown(report.completed),
+        addedAfterStart: unknown(report.addedAfterStart),
+        removedAfterStart: unknown(report.removedAfterStart),
+        carriedOver: { ...unknown(report.carriedOver), remainingSeconds: null },
+        spentSeconds: null,
+      },
+    };
+  },
   // task.updated v1 recorded only the new values.
   "task.updated@1": (p) => ({ ...p, previous: {} }),
   // task.created v1 had no estimates, no sprint and no backlog rank: its backlog

@@ -338,7 +338,7 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
       break;
     }
     case "board.settingsChanged":
-      Object.assign(state.settings, event.payload.changes);
+      Object.assign(state.settings, structuredClone(event.payload.changes));
       touched.board = true;
       break;
     case "sprint.created": {
@@ -391,7 +391,7 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
         endDate: p.endDate,
         goal: p.goal,
         startedAt: event.at,
-        committed: { keys: [...p.committed.keys], points: p.committed.points },
+        committed: { keys: [...p.committed.keys], points: p.committed.points, seconds: p.committed.seconds },
       });
       touched.sprints.add(sprint.id);
       break;

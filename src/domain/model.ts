@@ -55,9 +55,22 @@ export interface BoardSettings {
   daysPerWeek: number;
   /** Whether more than one sprint may be active at once. */
   parallelSprints: boolean;
+  /** What sprints are planned and burned down in: story points or estimated time. */
+  estimationStatistic: EstimationStatistic;
+  /** The days the team works, ISO weekdays (1 Monday … 7 Sunday), ascending: a burndown's ideal line is flat on the others. */
+  workingDays: number[];
 }
 
-export const DEFAULT_BOARD_SETTINGS: BoardSettings = { hoursPerDay: 8, daysPerWeek: 5, parallelSprints: false };
+export const ESTIMATION_STATISTICS = ["points", "time"] as const;
+export type EstimationStatistic = (typeof ESTIMATION_STATISTICS)[number];
+
+export const DEFAULT_BOARD_SETTINGS: BoardSettings = {
+  hoursPerDay: 8,
+  daysPerWeek: 5,
+  parallelSprints: false,
+  estimationStatistic: "points",
+  workingDays: [1, 2, 3, 4, 5],
+};
 
 export const SPRINT_STATES = ["future", "active", "closed"] as const;
 export type SprintState = (typeof SPRINT_STATES)[number];
@@ -74,13 +87,27 @@ export interface ScopeChange {
   previousPoints?: number | null;
 }
 
+/**
+ * A group of a sprint's tasks with their points and their original estimate (a
+ * task's own plus its sub-tasks'). `seconds` is null in what boards recorded before
+ * sprints kept time.
+ */
+export interface SprintScope {
+  keys: string[];
+  points: number;
+  seconds: number | null;
+}
+
 /** What a sprint's completion records. Keys are top-level tasks; sub-tasks go with their parents. */
 export interface SprintReport {
-  committed: { keys: string[]; points: number };
-  completed: { keys: string[]; points: number };
-  addedAfterStart: { keys: string[]; points: number };
-  removedAfterStart: { keys: string[]; points: number };
-  carriedOver: { keys: string[]; points: number; to: string | null };
+  committed: SprintScope;
+  completed: SprintScope;
+  addedAfterStart: SprintScope;
+  removedAfterStart: SprintScope;
+  /** `remainingSeconds`: the work left on what moved on (null in older records). */
+  carriedOver: SprintScope & { to: string | null; remainingSeconds: number | null };
+  /** Time logged on the sprint's tasks between its start and its completion (null in older records). */
+  spentSeconds: number | null;
 }
 
 export interface Sprint {
@@ -95,7 +122,7 @@ export interface Sprint {
   startedAt: string | null;
   completedAt: string | null;
   /** The scope as it stood when the sprint started. */
-  committed: { keys: string[]; points: number } | null;
+  committed: SprintScope | null;
   scopeChanges: ScopeChange[];
   report: SprintReport | null;
 }

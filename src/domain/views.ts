@@ -29,7 +29,20 @@ export interface TimeTracking {
   overEstimateSeconds: number;
 }
 
-export type TaskView = Omit<Task, "stamps"> & { time: TimeTracking };
+/**
+ * How far a task's direct children have come (an epic's stories, a story's
+ * sub-tasks); archived children are left out. Null for a task without children.
+ */
+export interface ChildProgress {
+  total: number;
+  done: number;
+  points: number;
+  donePoints: number;
+  /** Done points over all points when the children are estimated in points, else done over total; 0–100. */
+  percent: number;
+}
+
+export type TaskView = Omit<Task, "stamps"> & { time: TimeTracking; children: ChildProgress | null };
 
 export function taskView(state: BoardState, task: Task): TaskView {
   return viewer(state)(task);
@@ -52,8 +65,26 @@ function viewer(state: BoardState): (task: Task) => TaskView {
   };
   return (task) => {
     const { stamps: _stamps, ...fields } = task;
-    return { ...fields, time: timeTracking(task, childrenOf) };
+    return { ...fields, time: timeTracking(task, childrenOf), children: childProgress(state, childrenOf(task.key)) };
   };
+}
+
+function childProgress(state: BoardState, children: readonly Task[]): ChildProgress | null {
+  const live = children.filter((t) => t.archivedAt === null);
+  if (live.length === 0) return null;
+  const progress = { total: live.length, done: 0, points: 0, donePoints: 0, percent: 0 };
+  for (const child of live) {
+    const done = state.columns[child.columnId]?.category === "done";
+    const points = child.storyPoints ?? 0;
+    progress.points += points;
+    if (done) {
+      progress.done += 1;
+      progress.donePoints += points;
+    }
+  }
+  const [part, whole] = progress.points > 0 ? [progress.donePoints, progress.points] : [progress.done, progress.total];
+  progress.percent = Math.round((part / whole) * 100);
+  return progress;
 }
 
 function timeTracking(task: Task, childrenOf: (key: string) => Task[]): TimeTracking {

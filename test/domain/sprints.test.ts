@@ -4,7 +4,7 @@ import { executeCommand } from "../../src/board/engine";
 import type { Command } from "../../src/domain/commands";
 import type { Sprint } from "../../src/domain/model";
 import { rankForNumber } from "../../src/domain/ranks";
-import { backlogOf, historyOf, snapshotOf } from "../../src/domain/views";
+import { backlogOf, historyOf, snapshotOf, taskView } from "../../src/domain/views";
 import { clock, OWNER } from "./boardArbitraries";
 import { memoryStore } from "./memoryStore";
 import { expectApplied, expectRejected, testBoard } from "./testBoard";
@@ -37,12 +37,13 @@ function scrumBoard() {
 describe("a scripted sprint", () => {
   it("records committed, completed, scope changes and carry-over as worked out by hand", () => {
     const { board, run, sprint, newSprint, task } = scrumBoard();
-    const login = task("Login", 3);
-    const signup = task("Signup", 5);
-    const profile = task("Profile", 2);
-    const signupSub = task("Signup e-mail", null, { type: "subtask", parentKey: signup });
-    const search = task("Search", 8);
-    const avatar = task("Avatar", 1);
+    // Original estimates in seconds, with Jira's 8-hour day and 5-day week.
+    const login = task("Login", 3, { originalEstimate: "1d" }); // 28,800
+    const signup = task("Signup", 5, { originalEstimate: "2d" }); // 57,600
+    const profile = task("Profile", 2, { originalEstimate: "3h" }); // 10,800
+    const signupSub = task("Signup e-mail", null, { type: "subtask", parentKey: signup, originalEstimate: "4h" }); // 14,400
+    const search = task("Search", 8, { originalEstimate: "1w" }); // 144,000
+    const avatar = task("Avatar", 1, { originalEstimate: "30m" }); // 1,800
     const first = newSprint("Sprint 1");
 
     run({ type: "addToSprint", sprintId: first, keys: [login, signup, profile] });
@@ -50,7 +51,10 @@ describe("a scripted sprint", () => {
     expect(backlogOf(board.store.state).map((t) => t.key)).toEqual([search, avatar]);
 
     const started = run({ type: "startSprint", sprintId: first, startDate: "2026-01-05", endDate: "2026-01-16" });
-    expect(started.payload).toMatchObject({ committed: { keys: [login, signup, profile], points: 10 } });
+    // Committed time: login 28,800 + signup 57,600 + its sub-task 14,400 + profile 10,800.
+    expect(started.payload).toMatchObject({
+      committed: { keys: [login, signup, profile], points: 10, seconds: 111_600 },
+    });
 
     // Scope changes while it runs, each kept with its time.
     run({ type: "addToSprint", sprintId: first, keys: [search] });
@@ -68,6 +72,10 @@ describe("a scripted sprint", () => {
     expect(sprint(first).scopeChanges[2]?.previousPoints).toBe(3);
     expect(new Set(sprint(first).scopeChanges.map((c) => c.at)).size, "each change has its own time").toBe(5);
 
+    // Time logged during the sprint counts; work dated before its start does not.
+    run({ type: "logWork", key: signupSub, timeSpent: "1h" }); // remaining 14,400 → 10,800
+    run({ type: "logWork", key: signup, timeSpent: "2h" }); // remaining 57,600 → 50,400
+    run({ type: "logWork", key: login, timeSpent: "3h", startedAt: "2025-12-31T10:00:00Z" });
     run({ type: "moveTask", key: login, columnId: "done" });
     run({ type: "moveTask", key: signup, columnId: "in_progress" });
     run({ type: "moveTask", key: search, columnId: "done" });
@@ -79,11 +87,13 @@ describe("a scripted sprint", () => {
       to: second,
       moved: [signup, signupSub],
       report: {
-        committed: { keys: [login, signup, profile], points: 10 },
-        completed: { keys: [login, search], points: 13 },
-        addedAfterStart: { keys: [search, avatar], points: 9 },
-        removedAfterStart: { keys: [profile, avatar], points: 3 },
-        carriedOver: { keys: [signup], points: 5, to: second },
+        committed: { keys: [login, signup, profile], points: 10, seconds: 111_600 },
+        completed: { keys: [login, search], points: 13, seconds: 172_800 },
+        addedAfterStart: { keys: [search, avatar], points: 9, seconds: 145_800 },
+        removedAfterStart: { keys: [profile, avatar], points: 3, seconds: 12_600 },
+        // Signup's 57,600 + 14,400 planned; 50,400 + 10,800 left after the work logged.
+        carriedOver: { keys: [signup], points: 5, seconds: 72_000, to: second, remainingSeconds: 61_200 },
+        spentSeconds: 10_800,
       },
     });
     if (completed.type !== "sprint.completed") throw new Error("not completed");
@@ -257,5 +267,27 @@ describe("board settings", () => {
     const key = task("Estimated", null, { originalEstimate: "1w 1d" });
     expect(board.task(key).originalEstimateSeconds).toBe((24 + 6) * 3600);
     expect(board.run({ type: "updateBoardSettings", hoursPerDay: 6 }).status).toBe("unchanged");
+  });
+});
+
+describe("an epic's progress", () => {
+  it("counts its stories done, by points when they have points and by count when they have none", () => {
+    const { board, run, task } = scrumBoard();
+    const epic = task("Checkout", null, { type: "epic" });
+    const cart = task("Cart", 3, { parentKey: epic });
+    const pay = task("Pay", 5, { parentKey: epic });
+    const receipt = task("Receipt", 2, { parentKey: epic });
+    const view = (key: string) => taskView(board.store.state, board.task(key));
+    expect(view(epic).children).toEqual({ total: 3, done: 0, points: 10, donePoints: 0, percent: 0 });
+    run({ type: "moveTask", key: pay, columnId: "done" });
+    expect(view(epic).children).toEqual({ total: 3, done: 1, points: 10, donePoints: 5, percent: 50 });
+    // An archived story no longer counts; a story's sub-tasks are its own progress, not the epic's.
+    run({ type: "archiveTask", key: receipt });
+    const sub = task("Cart icon", null, { type: "subtask", parentKey: cart });
+    expect(view(epic).children).toEqual({ total: 2, done: 1, points: 8, donePoints: 5, percent: 63 });
+    expect(view(cart).children).toEqual({ total: 1, done: 0, points: 0, donePoints: 0, percent: 0 });
+    run({ type: "moveTask", key: sub, columnId: "done" });
+    expect(view(cart).children?.percent, "unestimated children count by number").toBe(100);
+    expect(view(sub).children, "no children, no progress").toBeNull();
   });
 });

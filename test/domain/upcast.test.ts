@@ -56,3 +56,61 @@ describe("upcast", () => {
     expect(() => upcast({ ...base, v: 1, payload: { key: "WEB-1" } })).toThrow();
   });
 });
+
+describe("sprints recorded before they kept time", () => {
+  it("fold with their time unknown (null), not zero, and their points as recorded", () => {
+    const b = testBoard();
+    expectApplied(b.run({ type: "createTask", task: { title: "Old work", storyPoints: 3, originalEstimate: "2h" } }));
+    const created = expectApplied(b.run({ type: "createSprint", name: "Old sprint" }));
+    if (created.type !== "sprint.created") throw new Error("no sprint");
+    const sprintId = created.payload.sprint.id;
+    expectApplied(b.run({ type: "addToSprint", sprintId, keys: ["WEB-1"] }));
+    const at = "2025-06-01T10:00:00.000Z";
+    const base = { opId: "op-legacy", actor: "ana", at } as const;
+    const started: StoredEvent = {
+      ...base,
+      seq: b.store.state.seq + 1,
+      type: "sprint.started",
+      v: 1,
+      payload: {
+        sprintId,
+        startDate: "2025-06-01",
+        endDate: "2025-06-14",
+        goal: "",
+        committed: { keys: ["WEB-1"], points: 3 },
+      },
+    };
+    const scope = { keys: ["WEB-1"], points: 3 };
+    const empty = { keys: [], points: 0 };
+    const completed: StoredEvent = {
+      ...base,
+      seq: started.seq + 1,
+      type: "sprint.completed",
+      v: 1,
+      payload: {
+        sprintId,
+        to: null,
+        moved: ["WEB-1"],
+        report: {
+          committed: scope,
+          completed: empty,
+          addedAfterStart: empty,
+          removedAfterStart: empty,
+          carriedOver: { ...scope, to: null },
+        },
+      },
+    };
+    expect([EVENT_VERSIONS["sprint.started"], EVENT_VERSIONS["sprint.completed"]]).toEqual([2, 2]);
+    const state = [started, completed].reduce((s, e) => evolve(s, upcast(e)), replay(structuredClone(b.store.events)));
+    expect(state.sprints[sprintId]).toMatchObject({
+      state: "closed",
+      committed: { keys: ["WEB-1"], points: 3, seconds: null },
+      report: {
+        committed: { ...scope, seconds: null },
+        completed: { ...empty, seconds: null },
+        carriedOver: { ...scope, seconds: null, to: null, remainingSeconds: null },
+        spentSeconds: null,
+      },
+    });
+  });
+});

@@ -147,10 +147,41 @@ describe("a sprint through the API", () => {
     expect((await call("POST", `${base}/sprints/${one}/start`, {})).status).toBe(200);
     const settings = await call("PATCH", `${base}/settings`, { parallelSprints: true, hoursPerDay: 6 });
     expect(settings.status, JSON.stringify(settings.body)).toBe(200);
-    expect(settings.body.settings).toEqual({ hoursPerDay: 6, daysPerWeek: 5, parallelSprints: true });
+    expect(settings.body.settings).toEqual({
+      hoursPerDay: 6,
+      daysPerWeek: 5,
+      parallelSprints: true,
+      estimationStatistic: "points",
+      workingDays: [1, 2, 3, 4, 5],
+    });
     expect((await call("POST", `${base}/sprints/${two}/start`, {})).status).toBe(200);
     const estimated = await call("PATCH", `${base}/tasks/${keys[0]}`, { originalEstimate: "1d" });
     expect(estimated.body.task.originalEstimateSeconds).toBe(6 * 3600);
+  });
+
+  it("the estimation statistic and the working days: set by owners, checked, in the snapshot", async () => {
+    const { base } = await scrumBoard([["A", 1]]);
+    const changed = await call("PATCH", `${base}/settings`, {
+      estimationStatistic: "time",
+      workingDays: [7, 1, 2, 3, 4],
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.settings).toMatchObject({ estimationStatistic: "time", workingDays: [1, 2, 3, 4, 7] });
+    const seq = changed.body.seq;
+    // The same days in another order change nothing.
+    expect((await call("PATCH", `${base}/settings`, { workingDays: [4, 3, 2, 1, 7] })).body.seq).toBe(seq);
+    for (const [body, mentions] of [
+      [{ estimationStatistic: "hours" }, "estimationStatistic"],
+      [{ workingDays: [] }, "at least one working day"],
+      [{ workingDays: [1, 1, 2] }, "each working day once"],
+      [{ workingDays: [0, 8] }, "1 (Monday) to 7 (Sunday)"],
+    ] as const) {
+      const refused = expectError(await call("PATCH", `${base}/settings`, body), 400, "invalid_request");
+      expect(JSON.stringify(refused), JSON.stringify(body)).toContain(mentions);
+    }
+    const snapshot = await call("GET", `${base}/snapshot`);
+    expect(snapshot.body.seq).toBe(seq);
+    expect(snapshot.body.settings).toMatchObject({ estimationStatistic: "time", workingDays: [1, 2, 3, 4, 7] });
   });
 
   it("story points: a number, in halves at the finest, never negative", async () => {
