@@ -17,7 +17,7 @@ if (!board) {
   process.exit(2);
 }
 const socket = new WebSocket(`${base.replace(/^http/, "ws")}/api/v1/boards/${board.id}/ws`, { headers });
-socket.onopen = () => socket.send(JSON.stringify({ type: "hello", protocol: 1, since: 0 }));
+socket.onopen = () => socket.send(JSON.stringify({ type: "hello", protocol: 2, since: 0 }));
 socket.onmessage = ({ data }) => {
   const message = JSON.parse(String(data));
   if (message.type === "snapshot") console.log(`${board.key} at seq ${message.seq}; waiting for changes…`);

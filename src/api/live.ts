@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { PROTOCOL_VERSION } from "../domain/protocol";
 import { openBoard } from "./boardAccess";
 import { ApiError } from "./errors";
 import { errorResponses, newRouter } from "./openapi";
@@ -17,7 +18,7 @@ liveRoutes.openapi(
     tags: ["Live"],
     summary: "Open the board's live connection (WebSocket; protocol in src/domain/protocol.ts)",
     description:
-      'Send `{"type":"hello","protocol":1,"since":<your seq>}` first; the board answers with the events you missed (or a snapshot), then every new event as it happens. Commands are `{"type":"cmd","opId","baseSeq","command"}`, answered by `ack` or `reject`.',
+      `Send \`{"type":"hello","protocol":${PROTOCOL_VERSION},"since":<your seq>}\` first; the board answers with the events you missed (or a snapshot) and who is here, then every new event and presence change as it happens. Commands are \`{"type":"cmd","opId","baseSeq","command"}\`, answered by \`ack\` or \`reject\`.`,
     request: { params: boardParams },
     responses: {
       101: { description: "Switching to the WebSocket protocol" },

@@ -31,7 +31,16 @@ import {
 import { directorySubscriber } from "../reporting/directoryProjector";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
 import { type CommandResult, executeCommand, subjectTask } from "./engine";
-import { announce, broadcastPresence, CommandBudget, type Hub, receive, type SessionData } from "./liveSessions";
+import {
+  announce,
+  CommandBudget,
+  closeSilentSessions,
+  HEARTBEAT_CHECK_MS,
+  type LiveBoard,
+  PresenceRelay,
+  receive,
+  type SessionData,
+} from "./liveSessions";
 import { SqliteBoardStore } from "./SqliteBoardStore";
 import { hibernatingHub } from "./socketHub";
 import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
@@ -46,14 +55,18 @@ import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
 export class BoardRoom extends DurableObject<Env> {
   private readonly store: SqliteBoardStore;
   private readonly subscribers: Subscriber[];
-  private readonly budget = new CommandBudget();
-  private readonly hub: Hub<WebSocket>;
+  private readonly live: LiveBoard<WebSocket>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
     this.subscribers = [taskIndexSubscriber(env.DB), directorySubscriber(env.DB)];
-    this.hub = hibernatingHub(ctx);
+    this.live = {
+      hub: hibernatingHub(ctx),
+      store: this.store,
+      budget: new CommandBudget(),
+      presence: new PresenceRelay(),
+    };
   }
 
   /**
@@ -69,6 +82,7 @@ export class BoardRoom extends DurableObject<Env> {
       name: who.get("x-lanes-user-name") ?? "",
       role: (who.get("x-lanes-role") ?? "viewer") as Role,
       presence: null,
+      seenAt: Date.now(),
     };
     if (request.headers.get("upgrade") !== "websocket" || !session.userId) {
       return new Response("Expected a WebSocket upgrade from the Lanes API.", { status: 426 });
@@ -76,17 +90,21 @@ export class BoardRoom extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [`user:${session.userId}`]);
     server.serializeAttachment(session);
+    // While anyone is here, the alarm checks now and then for sessions that went silent.
+    this.store.scheduleDelivery(Date.now() + HEARTBEAT_CHECK_MS);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    receive(this.hub, this.store, this.budget, ws, message, Date.now());
+    const wake = receive(this.live, ws, message, Date.now());
+    if (wake !== null) this.store.scheduleDelivery(wake);
   }
 
   override webSocketClose(ws: WebSocket): void {
-    this.budget.forget(this.hub.data(ws).sessionId);
-    // Presence is everyone else's view of who is here: they hear at once.
-    broadcastPresence({ ...this.hub, sessions: () => this.hub.sessions().filter((s) => s !== ws) });
+    const { sessionId } = this.live.hub.data(ws);
+    this.live.budget.forget(sessionId);
+    const wake = this.live.presence.left(this.live.hub, sessionId, Date.now());
+    if (wake !== null) this.store.scheduleDelivery(wake);
   }
 
   override webSocketError(ws: WebSocket): void {
@@ -100,8 +118,9 @@ export class BoardRoom extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     this.store.alarmFired();
+    const check = closeSilentSessions(this.live, Date.now());
     const next = await deliverAll(this.store, this.subscribers, Date.now);
-    if (next !== null) this.store.scheduleDelivery(next);
+    for (const at of [check, next]) if (at !== null) this.store.scheduleDelivery(at);
   }
 
   /** Each subscriber's cursor and health, for the board's owners. */
@@ -140,7 +159,7 @@ export class BoardRoom extends DurableObject<Env> {
       at: new Date().toISOString(),
     });
     // A retried opId is answered with its first result: its event went out back then.
-    if (result.status === "applied" && result.seq > before) announce(this.hub, result.event);
+    if (result.status === "applied" && result.seq > before) announce(this.live.hub, result.event);
     const key = subjectTask(envelope, result);
     const task = key === null ? undefined : this.store.state.tasks[key];
     return { result, task: task ? taskView(this.store.state, task) : null };

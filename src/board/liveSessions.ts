@@ -24,14 +24,29 @@ export interface SessionData {
   name: string;
   role: Role;
   presence: { taskKey: string | null; activity: PresenceEntry["activity"] } | null;
+  /** Epoch ms the session was last heard from, refreshed at most every SEEN_REFRESH_MS. */
+  seenAt: number;
 }
 
 export interface Hub<S> {
+  /** The open sessions; one being closed is no longer among them. */
   sessions(): S[];
   data(socket: S): SessionData;
   setData(socket: S, data: SessionData): void;
   send(socket: S, message: ServerMessage): void;
+  /** One message to many sockets, serialized once. */
+  sendAll(sockets: readonly S[], message: ServerMessage): void;
   close(socket: S, code: number, reason: string): void;
+  /** Epoch ms of the last keep-alive ping the runtime answered for this socket, if any. */
+  lastPing(socket: S): number | null;
+}
+
+/** Everything the live side of one board works with. */
+export interface LiveBoard<S> {
+  hub: Hub<S>;
+  store: LiveStore;
+  budget: CommandBudget;
+  presence: PresenceRelay;
 }
 
 export interface LiveStore extends BoardStore {
@@ -58,15 +73,13 @@ export class CommandBudget {
   }
 }
 
-/** Handles one message from a session; anything malformed gets an error and changes nothing. */
-export function receive<S>(
-  hub: Hub<S>,
-  store: LiveStore,
-  budget: CommandBudget,
-  socket: S,
-  raw: string | ArrayBuffer,
-  now: number,
-): void {
+/**
+ * Handles one message from a session; anything malformed gets an error and changes
+ * nothing. Returns when the board must wake to send presence held back, or null.
+ */
+export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuffer, now: number): number | null {
+  const { hub, store, budget } = live;
+  seen(hub, socket, now);
   const size = typeof raw === "string" ? new TextEncoder().encode(raw).length : raw.byteLength;
   if (size > MAX_CLIENT_MESSAGE_BYTES) {
     hub.send(socket, {
@@ -74,7 +87,7 @@ export function receive<S>(
       code: "message_too_large",
       message: `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES / 1024} KiB; send less at once.`,
     });
-    return;
+    return null;
   }
   let message: ClientMessage;
   try {
@@ -86,22 +99,23 @@ export function receive<S>(
         code: "invalid_message",
         message: `This message is not one the board understands${hint ? ` (${hint.path.join(".") || "message"}: ${hint.message})` : ""}.`,
       });
-      return;
+      return null;
     }
     message = parsed.data;
   } catch {
     hub.send(socket, { type: "error", code: "malformed_json", message: "Messages must be JSON." });
-    return;
+    return null;
   }
   const session = hub.data(socket);
   switch (message.type) {
     case "hello":
-      greet(hub, store, socket, session, message.protocol, message.since);
-      return;
-    case "presence":
-      hub.setData(socket, { ...session, presence: { taskKey: message.taskKey, activity: message.activity } });
-      broadcastPresence(hub);
-      return;
+      if (!greet(hub, store, socket, session, message.protocol, message.since)) return null;
+      return live.presence.note(hub, entryOf(session), now);
+    case "presence": {
+      const updated = { ...session, presence: { taskKey: message.taskKey, activity: message.activity } };
+      hub.setData(socket, updated);
+      return live.presence.note(hub, entryOf(updated), now);
+    }
     case "cmd": {
       if (session.role === "viewer") {
         hub.send(socket, {
@@ -110,7 +124,7 @@ export function receive<S>(
           code: "read_only",
           message: "You can view this board but not change it; ask an owner for member access.",
         });
-        return;
+        return null;
       }
       if (!budget.take(session.sessionId, now)) {
         hub.send(socket, {
@@ -119,7 +133,7 @@ export function receive<S>(
           code: "rate_limited",
           message: "You are sending changes faster than anyone types; slow down.",
         });
-        return;
+        return null;
       }
       const before = store.state.seq;
       const result = executeCommand(
@@ -130,12 +144,28 @@ export function receive<S>(
       answer(hub, socket, message.opId, result);
       // A resent opId is answered with its first result: its event went out back then.
       if (result.status === "applied" && result.seq > before) announce(hub, result.event);
-      return;
+      return null;
     }
   }
 }
 
-function greet<S>(hub: Hub<S>, store: LiveStore, socket: S, session: SessionData, protocol: number, since: number) {
+/** Sessions are known to be alive when they speak; the attachment is rewritten only now and then. */
+const SEEN_REFRESH_MS = 10_000;
+
+function seen<S>(hub: Hub<S>, socket: S, now: number): void {
+  const session = hub.data(socket);
+  if (now - session.seenAt >= SEEN_REFRESH_MS) hub.setData(socket, { ...session, seenAt: now });
+}
+
+/** Answers hello: who you are, what you missed, who else is here. False when the session is refused. */
+function greet<S>(
+  hub: Hub<S>,
+  store: LiveStore,
+  socket: S,
+  session: SessionData,
+  protocol: number,
+  since: number,
+): boolean {
   if (protocol !== PROTOCOL_VERSION) {
     hub.send(socket, {
       type: "error",
@@ -143,7 +173,7 @@ function greet<S>(hub: Hub<S>, store: LiveStore, socket: S, session: SessionData
       message: `This board speaks protocol ${PROTOCOL_VERSION} and your app speaks ${protocol}; reload the page.`,
     });
     hub.close(socket, 4002, "protocol mismatch");
-    return;
+    return false;
   }
   hub.send(socket, {
     type: "welcome",
@@ -163,8 +193,9 @@ function greet<S>(hub: Hub<S>, store: LiveStore, socket: S, session: SessionData
   } else {
     hub.send(socket, { type: "events", events: store.events(since, MAX_CATCH_UP_EVENTS) });
   }
-  // Everyone hears that someone arrived, not only the newcomer who they are.
-  broadcastPresence(hub);
+  // The newcomer hears everyone at once; everyone else hears of the newcomer with the next presence change.
+  hub.send(socket, { type: "presence", sessions: presenceOf(hub) });
+  return true;
 }
 
 function answer<S>(hub: Hub<S>, socket: S, opId: string, result: CommandResult): void {
@@ -194,7 +225,13 @@ function answer<S>(hub: Hub<S>, socket: S, opId: string, result: CommandResult):
  * themselves: a removed member's sockets close, a changed role applies at once.
  */
 export function announce<S>(hub: Hub<S>, event: BoardEvent): void {
-  for (const socket of hub.sessions()) {
+  const sockets = hub.sessions();
+  // Most events concern no session itself: one serialization for everyone, no attachment read.
+  if (event.type !== "member.removed" && event.type !== "member.roleChanged" && event.type !== "board.deleted") {
+    hub.sendAll(sockets, { type: "event", event });
+    return;
+  }
+  for (const socket of sockets) {
     const session = hub.data(socket);
     if (event.type === "member.removed" && event.payload.userId === session.userId) {
       hub.close(socket, 4003, "removed from the board");
@@ -211,14 +248,84 @@ export function announce<S>(hub: Hub<S>, event: BoardEvent): void {
   }
 }
 
-export function presenceOf<S>(hub: Hub<S>): PresenceEntry[] {
-  return hub.sessions().map((socket) => {
-    const { sessionId, userId, name, presence } = hub.data(socket);
-    return { sessionId, userId, name, taskKey: presence?.taskKey ?? null, activity: presence?.activity ?? null };
-  });
+function entryOf(session: SessionData): PresenceEntry {
+  const { sessionId, userId, name, presence } = session;
+  return { sessionId, userId, name, taskKey: presence?.taskKey ?? null, activity: presence?.activity ?? null };
 }
 
-export function broadcastPresence<S>(hub: Hub<S>): void {
-  const sessions = presenceOf(hub);
-  for (const socket of hub.sessions()) hub.send(socket, { type: "presence", sessions });
+export function presenceOf<S>(hub: Hub<S>): PresenceEntry[] {
+  return hub.sessions().map((socket) => entryOf(hub.data(socket)));
+}
+
+/** Presence changes are sent together at most this often. */
+export const PRESENCE_FLUSH_MS = 100;
+
+/**
+ * Presence goes out as changes, held back and sent together at most every
+ * PRESENCE_FLUSH_MS: a thousand people arriving at once cost each session a few
+ * messages, not a thousand lists of a thousand. What is held back lives in memory
+ * only: presence is ephemeral, and if the board is evicted before the flush the
+ * next change (or reconnect) brings everyone up to date.
+ */
+export class PresenceRelay {
+  private readonly pending = new Map<string, PresenceEntry | null>();
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+
+  /** Records a session's arrival or change; returns when the board must wake to send it, or null if sent. */
+  note<S>(hub: Hub<S>, entry: PresenceEntry, now: number): number | null {
+    this.pending.set(entry.sessionId, entry);
+    return this.due(hub, now);
+  }
+
+  /** Records that a session has gone. */
+  left<S>(hub: Hub<S>, sessionId: string, now: number): number | null {
+    this.pending.set(sessionId, null);
+    return this.due(hub, now);
+  }
+
+  /** Sends what is held back, to everyone still here. */
+  flush<S>(hub: Hub<S>, now: number): void {
+    if (this.pending.size === 0) return;
+    const sessions: PresenceEntry[] = [];
+    const left: string[] = [];
+    for (const [sessionId, entry] of this.pending) {
+      if (entry) sessions.push(entry);
+      else left.push(sessionId);
+    }
+    this.pending.clear();
+    this.lastFlushAt = now;
+    hub.sendAll(hub.sessions(), { type: "presenceChanged", sessions, left });
+  }
+
+  private due<S>(hub: Hub<S>, now: number): number | null {
+    const at = this.lastFlushAt + PRESENCE_FLUSH_MS;
+    if (now >= at) {
+      this.flush(hub, now);
+      return null;
+    }
+    return at;
+  }
+}
+
+/** A session not heard from for this long (no message, no keep-alive ping) is gone. */
+export const HEARTBEAT_DEADLINE_MS = 75_000;
+/** How often a board with sessions checks for ones that went silent. */
+export const HEARTBEAT_CHECK_MS = 30_000;
+
+/**
+ * Closes the sessions that went silent: a socket whose other end vanished may
+ * never report its close, so without this a lost laptop would stay on the board's
+ * presence forever. Returns when to check again (null: nobody is left).
+ */
+export function closeSilentSessions<S>(live: LiveBoard<S>, now: number): number | null {
+  const { hub } = live;
+  for (const socket of hub.sessions()) {
+    const session = hub.data(socket);
+    const heard = Math.max(session.seenAt, hub.lastPing(socket) ?? 0);
+    if (now - heard < HEARTBEAT_DEADLINE_MS) continue;
+    hub.close(socket, 4008, "no heartbeat");
+    live.presence.left(hub, session.sessionId, now);
+  }
+  live.presence.flush(hub, now);
+  return hub.sessions().length === 0 ? null : now + HEARTBEAT_CHECK_MS;
 }

@@ -9,16 +9,30 @@ export function hibernatingHub(ctx: DurableObjectState): Hub<WebSocket> {
   // Keep-alive pings are answered by the runtime without waking a hibernated board.
   ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   return {
-    sessions: () => ctx.getWebSockets(),
+    // A socket this board closed stays listed until its peer answers, which a vanished peer never does.
+    sessions: () => ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN),
     data: (ws) => ws.deserializeAttachment() as SessionData,
     setData: (ws, data) => ws.serializeAttachment(data),
-    send: (ws, message) => {
+    send: (ws, message) => deliver(ws, JSON.stringify(message)),
+    sendAll: (sockets, message) => {
+      const text = JSON.stringify(message);
+      for (const ws of sockets) deliver(ws, text);
+    },
+    close: (ws, code, reason) => {
       try {
-        ws.send(JSON.stringify(message));
+        ws.close(code, reason);
       } catch {
-        // The socket is closing; its close handler tidies up.
+        // Already closing.
       }
     },
-    close: (ws, code, reason) => ws.close(code, reason),
+    lastPing: (ws) => ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null,
   };
+}
+
+function deliver(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // The socket is closing; its close handler tidies up.
+  }
 }

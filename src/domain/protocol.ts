@@ -6,7 +6,8 @@ import { clientCommandSchema } from "./commands";
 // parsed, never cast. A change to a message's shape is a new PROTOCOL_VERSION; a
 // client speaking another version is told to reload.
 
-export const PROTOCOL_VERSION = 1;
+// v2: presence arrives whole once, then as changes (`presenceChanged`).
+export const PROTOCOL_VERSION = 2;
 /** Largest message a client may send; a command with a full description fits well within it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 /** A client further behind than this gets a snapshot instead of the events it missed. */
@@ -84,7 +85,10 @@ export const serverMessage = z.discriminatedUnion("type", [
   }),
   /** A new event on the board, sent to every session in seq order. */
   z.object({ type: z.literal("event"), event: eventShape }),
+  /** Everyone on the board, sent to a session when it arrives. */
   z.object({ type: z.literal("presence"), sessions: z.array(presenceEntry) }),
+  /** Who arrived or changed what they are doing (`sessions`), and who left, since the last one. */
+  z.object({ type: z.literal("presenceChanged"), sessions: z.array(presenceEntry), left: z.array(z.string()) }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;

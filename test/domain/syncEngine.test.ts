@@ -166,7 +166,7 @@ describe("the sync engine", () => {
     reconnect(board, clock);
     const second = board.last();
     expect(second).not.toBe(first);
-    expect(second.sent[0]).toEqual({ type: "hello", protocol: 1, since: seq });
+    expect(second.sent[0]).toEqual({ type: "hello", protocol: 2, since: seq });
     expect(engine.status).toBe("online");
     expect(titles(engine.confirmed)).toEqual({ "WEB-1": "Lost on the way", "WEB-2": "Arrives" });
     expect(shown(engine.confirmed)).toEqual(shown(board.store.state));
@@ -279,7 +279,7 @@ describe("the sync engine", () => {
     board.offline = false;
     reconnect(board, clock);
     expect(engine.status).toBe("online");
-    expect(board.last().sent[0]).toEqual({ type: "hello", protocol: 1, since: seq });
+    expect(board.last().sent[0]).toEqual({ type: "hello", protocol: 2, since: seq });
     // The first came back as an event in the catch-up: it needs no resend.
     expect(board.last().sent.flatMap((m) => (m.type === "cmd" ? [m.opId] : []))).toEqual([comment, move]);
     expect(logOpIds(board).filter((id) => [landed, comment, move].includes(id))).toEqual([landed, comment, move]);
@@ -311,7 +311,7 @@ describe("the sync engine", () => {
     const after = client(board, { pendingStore: store });
     await online(board, after.engine);
     // A fresh page has no seq: it starts from a snapshot, so the first command is resent and acked, not redone.
-    expect(board.last().sent[0]).toEqual({ type: "hello", protocol: 1, since: 0 });
+    expect(board.last().sent[0]).toEqual({ type: "hello", protocol: 2, since: 0 });
     expect(board.last().sent.flatMap((m) => (m.type === "cmd" ? [m.opId] : []))).toEqual(queued);
     expect(logOpIds(board).filter((id) => id === landed)).toHaveLength(1);
     expect(board.store.events.filter((e) => e.type === "comment.added")).toHaveLength(1);
@@ -428,12 +428,12 @@ describe("the sync engine", () => {
     board.serverReads(first);
     board.deliver(first);
     // The snapshot holds the task but not its key's origin: ask again from just before it…
-    expect(first.sent.at(-1)).toEqual({ type: "hello", protocol: 1, since: created - 1 });
+    expect(first.sent.at(-1)).toEqual({ type: "hello", protocol: 2, since: created - 1 });
     // …and if that answer is lost too, the next connection asks from there.
     board.drop(first);
     after.clock.advance(60_000);
     board.settle();
-    expect(board.sockets.at(-1)?.sent[0]).toEqual({ type: "hello", protocol: 1, since: created - 1 });
+    expect(board.sockets.at(-1)?.sent[0]).toEqual({ type: "hello", protocol: 2, since: created - 1 });
     expect(after.engine.status).toBe("online");
     expect(after.engine.failures).toEqual([]);
     expect(board.store.state.tasks["WEB-2"]).toMatchObject({ title: "Mine", columnId: "done" });
@@ -483,7 +483,7 @@ describe("the sync engine", () => {
     board.accept(board.last());
     board.serverReads(board.last());
     board.deliver(board.last());
-    expect(board.last().sent.at(-1)).toEqual({ type: "hello", protocol: 1, since: created - 1 });
+    expect(board.last().sent.at(-1)).toEqual({ type: "hello", protocol: 2, since: created - 1 });
     await second.engine.flushed();
     second.engine.stop();
     board.foreign({ type: "createTask", task: { title: "Theirs" } });

@@ -1,6 +1,7 @@
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { HEARTBEAT_DEADLINE_MS, type SessionData } from "../../src/board/liveSessions";
 import { BASE, call, type Json, me, newBoard, ORIGIN, type Person, roomOf, signUp } from "./helpers";
 
 // The board's live connection, end to end through the Worker: sign-in, access,
@@ -57,17 +58,27 @@ async function connect(boardId: string, as?: Person, headers: Record<string, str
   };
 }
 
+/** Waits until `live` hears that `userId` arrived (changes held back a moment go out from the alarm), and returns their entry. */
+async function arrivalOf(boardId: string, live: Live, userId: string): Promise<Json> {
+  for (;;) {
+    await runDurableObjectAlarm(roomOf(boardId));
+    const change = await live.next("presenceChanged");
+    const entry = change.sessions.find((s: Json) => s.userId === userId);
+    if (entry) return entry;
+  }
+}
+
 describe("the live connection", () => {
   it("welcomes a member with a snapshot, then streams events to every session after the sender's ack", async () => {
     const { id } = await newBoard();
     const bob = await signUp("Bob");
     await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
     const mine = await connect(id);
-    mine.send({ type: "hello", protocol: 1, since: 0 });
+    mine.send({ type: "hello", protocol: 2, since: 0 });
     expect(await mine.next("welcome")).toMatchObject({ role: "owner" });
     const snapshot = await mine.next("snapshot");
     const theirs = await connect(id, bob);
-    theirs.send({ type: "hello", protocol: 1, since: snapshot.seq });
+    theirs.send({ type: "hello", protocol: 2, since: snapshot.seq });
     expect(await theirs.next("welcome")).toMatchObject({ role: "member" });
     expect(await theirs.next("events")).toEqual({ type: "events", events: [] });
 
@@ -97,7 +108,7 @@ describe("the live connection", () => {
     await call("POST", `/boards/${id}/members`, { email: carol.email, role: "viewer" });
     const before = (await call("GET", `/boards/${id}/snapshot`)).body.seq;
     const live = await connect(id, carol);
-    live.send({ type: "hello", protocol: 1, since: before });
+    live.send({ type: "hello", protocol: 2, since: before });
     await live.next("welcome");
     live.send({
       type: "cmd",
@@ -144,20 +155,20 @@ describe("the live connection", () => {
   it("keeps its sessions across the board's restart: they still receive events with their identity", async () => {
     const { id } = await newBoard();
     const live = await connect(id);
-    live.send({ type: "hello", protocol: 1, since: 0 });
+    live.send({ type: "hello", protocol: 2, since: 0 });
     await live.next("snapshot");
     await evictDurableObject(roomOf(id));
     await call("POST", `/boards/${id}/tasks`, { title: "After the restart" });
     expect((await live.next("event")).event.payload.task.title).toBe("After the restart");
     live.send({ type: "presence", taskKey: null, activity: "viewing" });
-    const presence = await live.next("presence");
+    const presence = await live.next("presenceChanged");
     expect(presence.sessions).toEqual([expect.objectContaining({ userId: (await me()).id, activity: "viewing" })]);
   });
 
   it("keeps the board directory in step with a rename sent over the live connection", async () => {
     const { id } = await newBoard();
     const live = await connect(id);
-    live.send({ type: "hello", protocol: 1, since: 0 });
+    live.send({ type: "hello", protocol: 2, since: 0 });
     const { seq } = await live.next("snapshot");
     live.send({
       type: "cmd",
@@ -175,7 +186,7 @@ describe("the live connection", () => {
     const bob = await signUp("Bob");
     await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
     const live = await connect(id, bob);
-    live.send({ type: "hello", protocol: 1, since: 0 });
+    live.send({ type: "hello", protocol: 2, since: 0 });
     await live.next("snapshot");
     const closed = new Promise<number>((resolve) => live.socket.addEventListener("close", (e) => resolve(e.code)));
     await call("DELETE", `/boards/${id}/members/${bob.id}`);
@@ -187,22 +198,53 @@ describe("the live connection", () => {
     const bob = await signUp("Bob");
     await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
     const mine = await connect(id);
-    mine.send({ type: "hello", protocol: 1, since: 0 });
+    mine.send({ type: "hello", protocol: 2, since: 0 });
     expect((await mine.next("presence")).sessions).toEqual([expect.objectContaining({ userId: (await me()).id })]);
     const theirs = await connect(id, bob);
-    theirs.send({ type: "hello", protocol: 1, since: 0 });
+    theirs.send({ type: "hello", protocol: 2, since: 0 });
     const both = [(await me()).id, bob.id].sort();
+    // The newcomer hears everyone at once; the others hear of the newcomer.
     expect((await theirs.next("presence")).sessions.map((s: Json) => s.userId).sort()).toEqual(both);
-    expect((await mine.next("presence")).sessions.map((s: Json) => s.userId).sort()).toEqual(both);
+    expect(await arrivalOf(id, mine, bob.id)).toMatchObject({ userId: bob.id, name: "Bob", activity: null });
+  });
+
+  it("takes a session that went silent off the board: closed, and everyone hears it left", async () => {
+    const { id } = await newBoard();
+    const bob = await signUp("Bob");
+    await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
+    const mine = await connect(id);
+    mine.send({ type: "hello", protocol: 2, since: 0 });
+    await mine.next("presence");
+    const theirs = await connect(id, bob);
+    theirs.send({ type: "hello", protocol: 2, since: 0 });
+    const { sessionId } = await arrivalOf(id, mine, bob.id);
+    const closed = new Promise<number>((resolve) => theirs.socket.addEventListener("close", (e) => resolve(e.code)));
+    // Bob's laptop lid closes: no message and no keep-alive ping for longer than the deadline.
+    await runInDurableObject(roomOf(id), (_room, state) => {
+      for (const ws of state.getWebSockets()) {
+        const session = ws.deserializeAttachment() as SessionData;
+        if (session.userId === bob.id)
+          ws.serializeAttachment({ ...session, seenAt: Date.now() - HEARTBEAT_DEADLINE_MS - 1 });
+      }
+    });
+    expect(await runDurableObjectAlarm(roomOf(id))).toBe(true);
+    expect(await closed).toBe(4008);
+    for (;;) {
+      const change = await mine.next("presenceChanged");
+      if (change.left.includes(sessionId)) break;
+    }
+    // Someone who keeps talking stays.
+    mine.send({ type: "presence", taskKey: null, activity: "viewing" });
+    expect((await mine.next("presenceChanged")).sessions).toEqual([expect.objectContaining({ activity: "viewing" })]);
   });
 
   it("answers a resent opId with its first ack and does not broadcast its old event again", async () => {
     const { id } = await newBoard();
     const sender = await connect(id);
-    sender.send({ type: "hello", protocol: 1, since: 0 });
+    sender.send({ type: "hello", protocol: 2, since: 0 });
     const { seq } = await sender.next("snapshot");
     const watcher = await connect(id);
-    watcher.send({ type: "hello", protocol: 1, since: seq });
+    watcher.send({ type: "hello", protocol: 2, since: seq });
     await watcher.next("events");
     const cmd = {
       type: "cmd",
@@ -216,7 +258,7 @@ describe("the live connection", () => {
 
     // The sender lost the ack (say, a reload) and sends the command again on a new socket.
     const again = await connect(id);
-    again.send({ type: "hello", protocol: 1, since: 0 });
+    again.send({ type: "hello", protocol: 2, since: 0 });
     await again.next("snapshot");
     again.send(cmd);
     expect(await again.next("ack")).toEqual({ type: "ack", opId: "op-resent-0001", seq: seq + 1 });

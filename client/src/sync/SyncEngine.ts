@@ -428,6 +428,11 @@ export class SyncEngine {
       case "presence":
         this.presenceList = message.sessions;
         break;
+      case "presenceChanged": {
+        const gone = new Set([...message.left, ...message.sessions.map((entry) => entry.sessionId)]);
+        this.presenceList = [...this.presenceList.filter((entry) => !gone.has(entry.sessionId)), ...message.sessions];
+        break;
+      }
       case "error":
         if (message.code === "protocol_mismatch") this.halt("outdated", message.message);
         else this.lastProblem = message.message;
