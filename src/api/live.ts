@@ -17,8 +17,7 @@ liveRoutes.openapi(
     path: "/boards/{boardId}/ws",
     tags: ["Live"],
     summary: "Open the board's live connection (WebSocket; protocol in src/domain/protocol.ts)",
-    description:
-      `Send \`{"type":"hello","protocol":${PROTOCOL_VERSION},"since":<your seq>}\` first; the board answers with the events you missed (or a snapshot) and who is here, then every new event and presence change as it happens. Commands are \`{"type":"cmd","opId","baseSeq","command"}\`, answered by \`ack\` or \`reject\`.`,
+    description: `Send \`{"type":"hello","protocol":${PROTOCOL_VERSION},"since":<your seq>}\` first; the board answers with the events you missed (or a snapshot) and who is here, then every new event and presence change as it happens. Commands are \`{"type":"cmd","opId","baseSeq","command"}\`, answered by \`ack\` or \`reject\`.`,
     request: { params: boardParams },
     responses: {
       101: { description: "Switching to the WebSocket protocol" },
