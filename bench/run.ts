@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { bareTarget, type LiveSide, lanesTarget, measureLive, WATCHERS } from "./live";
 import { closedLoop, HttpClient, percentile, type Run } from "./load";
 import { freePort, runWrangler, type Started, sleep, startWrangler, stopAll, waitReady } from "./processes";
 import { generateLog, measureReplay, type ReplayFigures } from "./replay";
@@ -20,11 +21,27 @@ const quick = process.argv.includes("--quick");
 
 const PLANS = {
   // Every phase is bounded by a count and a time; the time only bites on a very slow machine.
-  quick: { rounds: 2, moves: { 1: 100, 8: 200, 32: 300 }, phaseSeconds: 3, warmup: 40, lagSamples: 10, repeats: 2 },
-  full: { rounds: 8, moves: { 1: 250, 8: 600, 32: 800 }, phaseSeconds: 5, warmup: 200, lagSamples: 30, repeats: 5 },
+  quick: {
+    rounds: 2,
+    moves: { 1: 100, 8: 200, 32: 300 },
+    phaseSeconds: 3,
+    warmup: 40,
+    lagSamples: 10,
+    repeats: 2,
+    live: { acks: 50, fanout: { 10: 20, 100: 20, 1000: 10 }, throughputSeconds: 3, senders: 8, missed: 10 },
+  },
+  full: {
+    rounds: 8,
+    moves: { 1: 250, 8: 600, 32: 800 },
+    phaseSeconds: 5,
+    warmup: 200,
+    lagSamples: 30,
+    repeats: 5,
+    live: { acks: 300, fanout: { 10: 100, 100: 100, 1000: 30 }, throughputSeconds: 8, senders: 8, missed: 20 },
+  },
 } as const;
 /** Past this the run gives up, stops its servers and fails, whatever it was waiting for. */
-const BUDGET_SECONDS = quick ? 150 : 600;
+const BUDGET_SECONDS = quick ? 300 : 900;
 const LAG_PHASE_SECONDS = quick ? 20 : 60;
 const plan = quick ? PLANS.quick : PLANS.full;
 const LEVELS = [1, 8, 32] as const;
@@ -344,6 +361,7 @@ function buildRows(
   storage: { rowsPerMove: number | null; bytesPerMove: number | null; note: string | null },
   lag: LagFigures,
   replay: ReplayFigures,
+  live: { lanes: LiveSide; bare: LiveSide },
 ): Row[] {
   const rows: Row[] = [];
   for (const clients of LEVELS) {
@@ -399,6 +417,7 @@ function buildRows(
     ratio: `${times(l50 / b50)} / ${times(l99 / b99)}`,
     target: verdict("p99 < 2,000 ms", l99 < 2000 && lag.missed.lanes === 0),
   });
+  rows.push(...liveRows(live));
   rows.push({
     measure: `Replay of a ${integer(replay.events)}-event log, events/s (baseline: JSON.parse alone)`,
     lanes: integer(replay.replayFromNdjson),
@@ -411,6 +430,41 @@ function buildRows(
     lanes: integer(replay.foldOnly),
     bare: "",
     ratio: "",
+    target: "",
+  });
+  return rows;
+}
+
+function liveRows({ lanes, bare }: { lanes: LiveSide; bare: LiveSide }): Row[] {
+  const latency = (measure: string, l: number[] = [], b: number[] = [], target = "") => {
+    const [l50, l99, b50, b99] = [percentile(l, 50), percentile(l, 99), percentile(b, 50), percentile(b, 99)];
+    return {
+      measure: `${measure} p50 / p99 (ms)`,
+      lanes: `${ms(l50)} / ${ms(l99)}`,
+      bare: `${ms(b50)} / ${ms(b99)}`,
+      ratio: `${times(l50 / b50)} / ${times(l99 / b99)}`,
+      target,
+    };
+  };
+  const rows: Row[] = [latency("Live: command → ack", lanes.ack, bare.ack)];
+  for (const n of WATCHERS) {
+    const l99 = percentile(lanes.fanout[n] ?? [], 99);
+    const target = n === 100 ? verdict("p99 < 50 ms", Number.isFinite(l99) ? l99 < 50 : false) : "";
+    rows.push(latency(`Live: command → all ${integer(n)} watchers`, lanes.fanout[n], bare.fanout[n], target));
+  }
+  const ratio = lanes.movesPerSecond / bare.movesPerSecond;
+  rows.push({
+    measure: `Live: moves/s over WebSockets, ${lanes.throughputWatchers} watchers`,
+    lanes: integer(lanes.movesPerSecond),
+    bare: integer(bare.movesPerSecond),
+    ratio: times(ratio),
+    target: verdict("≥ 0.8× bare", Number.isFinite(ratio) ? ratio >= 0.8 : false),
+  });
+  rows.push({
+    measure: "Live: 1,000 sockets reconnect at once, until all caught up (ms)",
+    lanes: `${ms(lanes.reconnectMs)}${lanes.reconnected === 1000 ? "" : ` (${lanes.reconnected} back)`}`,
+    bare: `${ms(bare.reconnectMs)}${bare.reconnected === 1000 ? "" : ` (${bare.reconnected} back)`}`,
+    ratio: times(lanes.reconnectMs / bare.reconnectMs),
     target: "",
   });
   return rows;
@@ -515,6 +569,15 @@ async function main(): Promise<void> {
     progress(`projection lag, ${plan.lagSamples} samples each`);
     const lag = await measureLag(servers, board.id, keys[0] as string);
 
+    const live = {
+      lanes: await measureLive(
+        lanesTarget(servers.lanes, servers.auth.authorization, board.id, keys),
+        plan.live,
+        progress,
+      ),
+      bare: await measureLive(bareTarget(servers.bare, `live-${runId}`), plan.live, progress),
+    };
+
     if (!servers.ownLanes) await control.json("DELETE", boardPath, undefined, 204);
     control.close();
     // The servers are done; the replay runs alone on the CPU.
@@ -525,7 +588,7 @@ async function main(): Promise<void> {
     progress(`replaying it (${(log.bytes / 1e6).toFixed(1)} MB of NDJSON, generated in ${log.seconds.toFixed(1)} s)`);
     const replay = measureReplay(log, plan.repeats);
 
-    const rows = buildRows(figures, storage, lag, replay);
+    const rows = buildRows(figures, storage, lag, replay, live);
     const failures = LEVELS.flatMap((c) =>
       (["lanes", "bare"] as const)
         .filter((side) => figures[side][c].failed > 0)
@@ -543,6 +606,7 @@ async function main(): Promise<void> {
         `Both under \`wrangler dev\` on 127.0.0.1, each with its own fresh state, the same number of POSTs over keep-alive HTTP/1.1 in ${plan.rounds} interleaved rounds, ${plan.warmup} untimed moves first. `,
         `Rows and bytes are the board's own counters (\`GET …/diagnostics\`) over the timed moves, subscriber cursor writes included; log bytes count event payloads only, the bare figure is the request body it stores. `,
         `Projection lag: from a title change's answer to its first appearance in \`GET /api/v1/search/tasks\`, polled every ${LAG_POLL_MS} ms (bare: from the append's answer, with an alarm copying the row to D1, to its appearance in a D1 read). `,
+        `Live: Node's WebSocket client on \`…/ws\` with the API token (hello, then \`cmd\` moves answered by \`ack\`, every event broadcast to every socket; per-session command limits off with the rate limits), against the bare relay (\`bench/bare\` \`BareRoom\`: a hibernating WebSocket Durable Object that appends the raw message, acks it and broadcasts it). "All N watchers": from sending a command until the last of N other sockets has its event, one command at a time; moves/s: ${plan.live.senders} sockets sending their next move on each ack for ${plan.live.throughputSeconds} s; reconnect: 1,000 sockets dropped, ${plan.live.missed} moves made, then all reopened at once with \`hello {since}\`, until each has its catch-up. `,
         `Replay: the log written in-process by the board's command loop (${(log.bytes / 1e6).toFixed(1)} MB NDJSON), folded by \`replay\` from NDJSON (JSON.parse + upcast + evolve); the baseline is JSON.parse of the same lines alone.`,
       ].join(""),
       ...(storage.note ? ["", `Note: ${storage.note}.`] : []),
@@ -553,6 +617,9 @@ async function main(): Promise<void> {
           ]
         : []),
       ...(failures.length > 0 ? ["", `Failed requests: ${failures.join("; ")}.`] : []),
+      ...(live.lanes.failures.length + live.bare.failures.length > 0
+        ? ["", `Live phases cut short: ${[...live.lanes.failures, ...live.bare.failures].join("; ")}.`]
+        : []),
     ].join("\n");
 
     writeFileSync(resolve(root, "bench/results.md"), `# Lanes benchmark\n\n${report}\n`);

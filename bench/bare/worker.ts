@@ -9,6 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 
 interface BareEnv {
   LOG: DurableObjectNamespace<BareLog>;
+  ROOM: DurableObjectNamespace<BareRoom>;
   DB: D1Database;
 }
 
@@ -46,6 +47,40 @@ export class BareLog extends DurableObject<BareEnv> {
   }
 }
 
+/**
+ * The live baseline: a relay with hibernating WebSockets and nothing of Lanes. A
+ * message is appended raw to one table, acknowledged to its sender with its seq,
+ * and broadcast to every socket, serialized once. `hello` answers the rows after
+ * `since`, as a board answers a reconnecting client.
+ */
+export class BareRoom extends DurableObject<BareEnv> {
+  constructor(ctx: DurableObjectState, env: BareEnv) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  }
+
+  override fetch(): Response {
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+    const sql = this.ctx.storage.sql;
+    if (text.startsWith('{"type":"hello"')) {
+      const since = Number((JSON.parse(text) as { since: number }).since);
+      const rows = sql.exec("SELECT seq, body FROM log WHERE seq > ? ORDER BY seq LIMIT 500", since).toArray();
+      ws.send(JSON.stringify({ type: "events", events: rows }));
+      return;
+    }
+    const seq = Number(sql.exec("INSERT INTO log (body) VALUES (?) RETURNING seq", text).one().seq);
+    ws.send(JSON.stringify({ type: "ack", seq }));
+    const event = JSON.stringify({ type: "event", seq, body: text });
+    for (const socket of this.ctx.getWebSockets()) socket.send(event);
+  }
+}
+
 let table: Promise<unknown> | null = null;
 function projectionTable(db: D1Database): Promise<unknown> {
   table ??= db.exec(
@@ -61,6 +96,10 @@ export default {
     if (append?.[1] && request.method === "POST") {
       const room = env.LOG.get(env.LOG.idFromName(append[1]));
       return Response.json(await room.append(await request.text(), url.searchParams.has("project")));
+    }
+    const room = /^\/room\/([\w-]{1,64})$/.exec(url.pathname);
+    if (room?.[1] && request.headers.get("upgrade") === "websocket") {
+      return env.ROOM.get(env.ROOM.idFromName(room[1])).fetch(request);
     }
     if (url.pathname === "/projected" && request.method === "GET") {
       await projectionTable(env.DB);

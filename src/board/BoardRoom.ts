@@ -64,7 +64,7 @@ export class BoardRoom extends DurableObject<Env> {
     this.live = {
       hub: hibernatingHub(ctx),
       store: this.store,
-      budget: new CommandBudget(),
+      budget: new CommandBudget(env.LANES_RATE_LIMITS === "off"),
       presence: new PresenceRelay(),
     };
   }
