@@ -37,10 +37,10 @@ import {
   closeSilentSessions,
   HEARTBEAT_CHECK_MS,
   type LiveBoard,
-  PresenceRelay,
   receive,
   type SessionData,
 } from "./liveSessions";
+import { PresenceRelay } from "./PresenceRelay";
 import { SqliteBoardStore } from "./SqliteBoardStore";
 import { hibernatingHub } from "./socketHub";
 import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
@@ -61,11 +61,12 @@ export class BoardRoom extends DurableObject<Env> {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
     this.subscribers = [taskIndexSubscriber(env.DB), directorySubscriber(env.DB)];
+    const hub = hibernatingHub(ctx);
     this.live = {
-      hub: hibernatingHub(ctx),
+      hub,
       store: this.store,
       budget: new CommandBudget(env.LANES_RATE_LIMITS === "off"),
-      presence: new PresenceRelay(),
+      presence: new PresenceRelay(hub),
     };
   }
 
@@ -103,7 +104,7 @@ export class BoardRoom extends DurableObject<Env> {
   override webSocketClose(ws: WebSocket): void {
     const { sessionId } = this.live.hub.data(ws);
     this.live.budget.forget(sessionId);
-    const wake = this.live.presence.left(this.live.hub, sessionId, Date.now());
+    const wake = this.live.presence.left(sessionId, Date.now());
     if (wake !== null) this.store.scheduleDelivery(wake);
   }
 

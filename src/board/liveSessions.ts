@@ -12,6 +12,7 @@ import {
 } from "../domain/protocol";
 import { snapshotOf } from "../domain/views";
 import { type BoardStore, executeCommand } from "./engine";
+import type { PresenceRelay } from "./PresenceRelay";
 
 // The live side of a board: the WebSocket sessions of the people looking at it.
 // Written against a narrow hub interface so the rules (what a message does, who
@@ -46,7 +47,7 @@ export interface LiveBoard<S> {
   hub: Hub<S>;
   store: LiveStore;
   budget: CommandBudget;
-  presence: PresenceRelay;
+  presence: PresenceRelay<S>;
 }
 
 export interface LiveStore extends BoardStore {
@@ -111,13 +112,17 @@ export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuf
   }
   const session = hub.data(socket);
   switch (message.type) {
-    case "hello":
+    case "hello": {
       if (!greet(hub, store, socket, session, message.protocol, message.since)) return null;
-      return live.presence.note(hub, entryOf(session), now);
+      // The newcomer hears everyone at once; everyone else hears of the newcomer with the next presence change.
+      const wake = live.presence.changed(session, now);
+      hub.send(socket, { type: "presence", people: live.presence.everyone() });
+      return wake;
+    }
     case "presence": {
       const updated = { ...session, presence: { taskKey: message.taskKey, activity: message.activity } };
       hub.setData(socket, updated);
-      return live.presence.note(hub, entryOf(updated), now);
+      return live.presence.changed(updated, now);
     }
     case "cmd": {
       if (session.role === "viewer") {
@@ -196,8 +201,6 @@ function greet<S>(
   } else {
     hub.send(socket, { type: "events", events: store.events(since, MAX_CATCH_UP_EVENTS) });
   }
-  // The newcomer hears everyone at once; everyone else hears of the newcomer with the next presence change.
-  hub.send(socket, { type: "presence", sessions: presenceOf(hub) });
   return true;
 }
 
@@ -251,65 +254,6 @@ export function announce<S>(hub: Hub<S>, event: BoardEvent): void {
   }
 }
 
-function entryOf(session: SessionData): PresenceEntry {
-  const { sessionId, userId, name, presence } = session;
-  return { sessionId, userId, name, taskKey: presence?.taskKey ?? null, activity: presence?.activity ?? null };
-}
-
-export function presenceOf<S>(hub: Hub<S>): PresenceEntry[] {
-  return hub.sessions().map((socket) => entryOf(hub.data(socket)));
-}
-
-/** Presence changes are sent together at most this often. */
-export const PRESENCE_FLUSH_MS = 100;
-
-/**
- * Presence goes out as changes, held back and sent together at most every
- * PRESENCE_FLUSH_MS: a thousand people arriving at once cost each session a few
- * messages, not a thousand lists of a thousand. What is held back lives in memory
- * only: presence is ephemeral, and if the board is evicted before the flush the
- * next change (or reconnect) brings everyone up to date.
- */
-export class PresenceRelay {
-  private readonly pending = new Map<string, PresenceEntry | null>();
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
-
-  /** Records a session's arrival or change; returns when the board must wake to send it, or null if sent. */
-  note<S>(hub: Hub<S>, entry: PresenceEntry, now: number): number | null {
-    this.pending.set(entry.sessionId, entry);
-    return this.due(hub, now);
-  }
-
-  /** Records that a session has gone. */
-  left<S>(hub: Hub<S>, sessionId: string, now: number): number | null {
-    this.pending.set(sessionId, null);
-    return this.due(hub, now);
-  }
-
-  /** Sends what is held back, to everyone still here. */
-  flush<S>(hub: Hub<S>, now: number): void {
-    if (this.pending.size === 0) return;
-    const sessions: PresenceEntry[] = [];
-    const left: string[] = [];
-    for (const [sessionId, entry] of this.pending) {
-      if (entry) sessions.push(entry);
-      else left.push(sessionId);
-    }
-    this.pending.clear();
-    this.lastFlushAt = now;
-    hub.sendAll(hub.sessions(), { type: "presenceChanged", sessions, left });
-  }
-
-  private due<S>(hub: Hub<S>, now: number): number | null {
-    const at = this.lastFlushAt + PRESENCE_FLUSH_MS;
-    if (now >= at) {
-      this.flush(hub, now);
-      return null;
-    }
-    return at;
-  }
-}
-
 /** A session not heard from for this long (no message, no keep-alive ping) is gone. */
 export const HEARTBEAT_DEADLINE_MS = 75_000;
 /** How often a board with sessions checks for ones that went silent. */
@@ -327,8 +271,8 @@ export function closeSilentSessions<S>(live: LiveBoard<S>, now: number): number 
     const heard = Math.max(session.seenAt, hub.lastPing(socket) ?? 0);
     if (now - heard < HEARTBEAT_DEADLINE_MS) continue;
     hub.close(socket, 4008, "no heartbeat");
-    live.presence.left(hub, session.sessionId, now);
+    live.presence.left(session.sessionId, now);
   }
-  live.presence.flush(hub, now);
+  live.presence.flush(now);
   return hub.sessions().length === 0 ? null : now + HEARTBEAT_CHECK_MS;
 }

@@ -6,7 +6,7 @@ import { clientCommandSchema } from "./commands";
 // parsed, never cast. A change to a message's shape is a new PROTOCOL_VERSION; a
 // client speaking another version is told to reload.
 
-// v2: presence arrives whole once, then as changes (`presenceChanged`).
+// v2: presence is by person, and arrives whole once, then as changes (`presenceChanged`).
 export const PROTOCOL_VERSION = 2;
 /** Largest message a client may send; a command with a full description fits well within it. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
@@ -53,8 +53,8 @@ const eventShape = z.object({
   payload: z.record(z.string(), z.unknown()),
 });
 
+/** A person on the board (all their tabs as one), and what they last said they are doing. */
 export const presenceEntry = z.object({
-  sessionId: z.string(),
   userId: z.string(),
   name: z.string(),
   taskKey: z.string().nullable(),
@@ -86,9 +86,9 @@ export const serverMessage = z.discriminatedUnion("type", [
   /** A new event on the board, sent to every session in seq order. */
   z.object({ type: z.literal("event"), event: eventShape }),
   /** Everyone on the board, sent to a session when it arrives. */
-  z.object({ type: z.literal("presence"), sessions: z.array(presenceEntry) }),
-  /** Who arrived or changed what they are doing (`sessions`), and who left, since the last one. */
-  z.object({ type: z.literal("presenceChanged"), sessions: z.array(presenceEntry), left: z.array(z.string()) }),
+  z.object({ type: z.literal("presence"), people: z.array(presenceEntry) }),
+  /** Who arrived or changed what they are doing (`people`), and who left (user ids), since the last one. */
+  z.object({ type: z.literal("presenceChanged"), people: z.array(presenceEntry), left: z.array(z.string()) }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;

@@ -6,10 +6,10 @@ import {
   type Hub,
   type LiveBoard,
   type LiveStore,
-  PresenceRelay,
   receive,
   type SessionData,
 } from "../../src/board/liveSessions";
+import { PresenceRelay } from "../../src/board/PresenceRelay";
 import type { Command } from "../../src/domain/commands";
 import type { ClientMessage, ServerMessage } from "../../src/domain/protocol";
 import { createBoard, clock as isoClock, OWNER } from "./boardArbitraries";
@@ -102,7 +102,7 @@ export function fakeLiveBoard(): FakeLiveBoard {
     close: (s, code) => board.drop(s, code),
     lastPing: () => null,
   };
-  const liveBoard: LiveBoard<FakeSocket> = { hub, store: live, budget, presence: new PresenceRelay() };
+  const liveBoard: LiveBoard<FakeSocket> = { hub, store: live, budget, presence: new PresenceRelay(hub) };
 
   const board: FakeLiveBoard = {
     store,
@@ -146,7 +146,7 @@ export function fakeLiveBoard(): FakeLiveBoard {
       if (!socket.open) return;
       // Presence held back for a moment goes out at once here: these tests are about the engine, not the throttle.
       for (const data of socket.toServer.splice(0)) {
-        if (receive(liveBoard, socket, data, NOW) !== null) liveBoard.presence.flush(hub, NOW);
+        if (receive(liveBoard, socket, data, NOW) !== null) liveBoard.presence.flush(NOW);
       }
     },
     deliver(socket, count) {

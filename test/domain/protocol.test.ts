@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Hub, PRESENCE_FLUSH_MS, PresenceRelay, type SessionData } from "../../src/board/liveSessions";
+import type { Hub, SessionData } from "../../src/board/liveSessions";
+import { PRESENCE_FLUSH_MS, PresenceRelay } from "../../src/board/PresenceRelay";
 import {
   type ClientMessage,
   clientMessage,
@@ -11,7 +12,7 @@ import {
 // The wire, exactly: each message type as JSON text. A change here is a change of
 // the protocol, and shows up in this file's diff (bump PROTOCOL_VERSION with it).
 
-const presence = { sessionId: "s1", userId: "usr_ana", name: "Ana", taskKey: "WEB-7", activity: "dragging" } as const;
+const presence = { userId: "usr_ana", name: "Ana", taskKey: "WEB-7", activity: "dragging" } as const;
 const event = {
   seq: 12,
   opId: "op-7f3a9c21",
@@ -60,12 +61,12 @@ const server: [ServerMessage, string][] = [
     '{"type":"event","event":{"seq":12,"opId":"op-7f3a9c21","actor":"usr_ana","at":"2026-03-02T09:00:00.000Z","type":"task.moved","v":1,"payload":{"key":"WEB-7","columnId":"done"}}}',
   ],
   [
-    { type: "presence", sessions: [presence] },
-    '{"type":"presence","sessions":[{"sessionId":"s1","userId":"usr_ana","name":"Ana","taskKey":"WEB-7","activity":"dragging"}]}',
+    { type: "presence", people: [presence] },
+    '{"type":"presence","people":[{"userId":"usr_ana","name":"Ana","taskKey":"WEB-7","activity":"dragging"}]}',
   ],
   [
-    { type: "presenceChanged", sessions: [presence], left: ["s2"] },
-    '{"type":"presenceChanged","sessions":[{"sessionId":"s1","userId":"usr_ana","name":"Ana","taskKey":"WEB-7","activity":"dragging"}],"left":["s2"]}',
+    { type: "presenceChanged", people: [presence], left: ["usr_bo"] },
+    '{"type":"presenceChanged","people":[{"userId":"usr_ana","name":"Ana","taskKey":"WEB-7","activity":"dragging"}],"left":["usr_bo"]}',
   ],
   [
     { type: "error", code: "protocol_mismatch", message: "Reload the page." },
@@ -96,8 +97,8 @@ describe("the wire protocol", () => {
   });
 });
 
-describe("presence at scale", () => {
-  it("a thousand arrivals within a moment reach each session as a handful of messages, not a thousand", () => {
+describe("presence", () => {
+  function board(count: number) {
     const inbox = new Map<number, ServerMessage[]>();
     const sockets: number[] = [];
     const data = new Map<number, SessionData>();
@@ -112,50 +113,80 @@ describe("presence at scale", () => {
       close: () => {},
       lastPing: () => null,
     };
-    const relay = new PresenceRelay();
+    const session = (i: number, userId = `u${i}`): SessionData => ({
+      sessionId: `s${i}`,
+      userId,
+      name: userId.toUpperCase(),
+      role: "member",
+      presence: null,
+      seenAt: 0,
+    });
+    const arrive = (i: number, userId?: string) => {
+      sockets.push(i);
+      inbox.set(i, []);
+      data.set(i, session(i, userId));
+      return data.get(i) as SessionData;
+    };
+    for (let i = 0; i < count; i++) arrive(i);
+    return { hub, inbox, arrive, relay: new PresenceRelay(hub) };
+  }
+
+  it("a thousand people arriving within a second reach each session as a handful of messages, nobody missed", () => {
+    const { inbox, arrive, relay } = board(0);
     let now = 1_000_000;
     let wake: number | null = null;
     for (let i = 0; i < 1000; i++) {
-      sockets.push(i);
-      inbox.set(i, []);
-      const at = relay.note(
-        hub,
-        { sessionId: `s${i}`, userId: `u${i}`, name: `P${i}`, taskKey: null, activity: null },
-        now,
-      );
+      const at = relay.changed(arrive(i), now);
       if (at !== null) wake = Math.min(wake ?? at, at);
-      now += 1; // a thousand in one second
+      now += 1;
       if (wake !== null && now >= wake) {
-        relay.flush(hub, now);
+        relay.flush(now);
         wake = null;
       }
     }
-    if (wake !== null) relay.flush(hub, wake);
+    if (wake !== null) relay.flush(wake);
     const first = inbox.get(0) ?? [];
     expect(first.length).toBeLessThanOrEqual(Math.ceil(1000 / PRESENCE_FLUSH_MS) + 1);
-    // Nobody is missed: the first session heard of every other one.
-    const heard = new Set(
-      first.flatMap((m) => (m.type === "presenceChanged" ? m.sessions.map((e) => e.sessionId) : [])),
-    );
+    const heard = new Set(first.flatMap((m) => (m.type === "presenceChanged" ? m.people.map((p) => p.userId) : [])));
     expect(heard.size).toBe(1000);
+    expect(relay.everyone()).toHaveLength(1000);
   });
 
-  it("a leave after an arrival within the same moment is sent as a leave", () => {
-    const sent: ServerMessage[] = [];
-    const hub: Hub<number> = {
-      sessions: () => [1],
-      data: () => ({}) as SessionData,
-      setData: () => {},
-      send: () => {},
-      sendAll: (_all, m) => sent.push(m),
-      close: () => {},
-      lastPing: () => null,
-    };
-    const relay = new PresenceRelay();
-    expect(relay.note(hub, { ...presence, sessionId: "s9" }, 0)).toBeNull();
-    expect(relay.note(hub, { ...presence, sessionId: "s8" }, 10)).toBe(PRESENCE_FLUSH_MS);
-    expect(relay.left(hub, "s8", 20)).toBe(PRESENCE_FLUSH_MS);
-    relay.flush(hub, PRESENCE_FLUSH_MS);
-    expect(sent.at(-1)).toEqual({ type: "presenceChanged", sessions: [], left: ["s8"] });
+  it("one person in three tabs is one entry: showing what they last did; gone with their last tab", () => {
+    const { hub, inbox, arrive, relay } = board(1);
+    relay.changed(hub.data(0), 0);
+    const tabs = [arrive(1, "ana"), arrive(2, "ana"), arrive(3, "ana")];
+    for (const tab of tabs) relay.changed(tab, 1_000);
+    relay.flush(1_000);
+    expect(relay.everyone().map((p) => p.userId)).toEqual(["u0", "ana"]);
+    relay.changed({ ...(tabs[1] as SessionData), presence: { taskKey: "WEB-4", activity: "dragging" } }, 2_000);
+    relay.flush(2_000);
+    relay.left("s1", 3_000);
+    relay.left("s3", 3_000);
+    relay.flush(3_000);
+    relay.left("s2", 4_000);
+    relay.flush(4_000);
+    const heard = (inbox.get(0) ?? []).filter((m) => m.type === "presenceChanged");
+    expect(heard).toEqual([
+      { type: "presenceChanged", people: [{ userId: "u0", name: "U0", taskKey: null, activity: null }], left: [] },
+      { type: "presenceChanged", people: [{ userId: "ana", name: "ANA", taskKey: null, activity: null }], left: [] },
+      {
+        type: "presenceChanged",
+        people: [{ userId: "ana", name: "ANA", taskKey: "WEB-4", activity: "dragging" }],
+        left: [],
+      },
+      // Two of Ana's tabs closing changes nothing anyone sees: nothing is sent.
+      { type: "presenceChanged", people: [], left: ["ana"] },
+    ]);
+  });
+
+  it("after a wake it reads who is here back from the sessions' attachments", () => {
+    const { hub, relay } = board(3);
+    hub.setData(1, { ...hub.data(1), presence: { taskKey: "WEB-9", activity: "editing" } });
+    expect(relay.everyone()).toEqual([
+      { userId: "u0", name: "U0", taskKey: null, activity: null },
+      { userId: "u1", name: "U1", taskKey: "WEB-9", activity: "editing" },
+      { userId: "u2", name: "U2", taskKey: null, activity: null },
+    ]);
   });
 });

@@ -63,7 +63,7 @@ async function arrivalOf(boardId: string, live: Live, userId: string): Promise<J
   for (;;) {
     await runDurableObjectAlarm(roomOf(boardId));
     const change = await live.next("presenceChanged");
-    const entry = change.sessions.find((s: Json) => s.userId === userId);
+    const entry = change.people.find((s: Json) => s.userId === userId);
     if (entry) return entry;
   }
 }
@@ -162,7 +162,7 @@ describe("the live connection", () => {
     expect((await live.next("event")).event.payload.task.title).toBe("After the restart");
     live.send({ type: "presence", taskKey: null, activity: "viewing" });
     const presence = await live.next("presenceChanged");
-    expect(presence.sessions).toEqual([expect.objectContaining({ userId: (await me()).id, activity: "viewing" })]);
+    expect(presence.people).toEqual([expect.objectContaining({ userId: (await me()).id, activity: "viewing" })]);
   });
 
   it("keeps the board directory in step with a rename sent over the live connection", async () => {
@@ -199,12 +199,12 @@ describe("the live connection", () => {
     await call("POST", `/boards/${id}/members`, { email: bob.email, role: "member" });
     const mine = await connect(id);
     mine.send({ type: "hello", protocol: 2, since: 0 });
-    expect((await mine.next("presence")).sessions).toEqual([expect.objectContaining({ userId: (await me()).id })]);
+    expect((await mine.next("presence")).people).toEqual([expect.objectContaining({ userId: (await me()).id })]);
     const theirs = await connect(id, bob);
     theirs.send({ type: "hello", protocol: 2, since: 0 });
     const both = [(await me()).id, bob.id].sort();
     // The newcomer hears everyone at once; the others hear of the newcomer.
-    expect((await theirs.next("presence")).sessions.map((s: Json) => s.userId).sort()).toEqual(both);
+    expect((await theirs.next("presence")).people.map((s: Json) => s.userId).sort()).toEqual(both);
     expect(await arrivalOf(id, mine, bob.id)).toMatchObject({ userId: bob.id, name: "Bob", activity: null });
   });
 
@@ -217,7 +217,7 @@ describe("the live connection", () => {
     await mine.next("presence");
     const theirs = await connect(id, bob);
     theirs.send({ type: "hello", protocol: 2, since: 0 });
-    const { sessionId } = await arrivalOf(id, mine, bob.id);
+    await arrivalOf(id, mine, bob.id);
     const closed = new Promise<number>((resolve) => theirs.socket.addEventListener("close", (e) => resolve(e.code)));
     // Bob's laptop lid closes: no message and no keep-alive ping for longer than the deadline.
     await runInDurableObject(roomOf(id), (_room, state) => {
@@ -231,11 +231,11 @@ describe("the live connection", () => {
     expect(await closed).toBe(4008);
     for (;;) {
       const change = await mine.next("presenceChanged");
-      if (change.left.includes(sessionId)) break;
+      if (change.left.includes(bob.id)) break;
     }
     // Someone who keeps talking stays.
     mine.send({ type: "presence", taskKey: null, activity: "viewing" });
-    expect((await mine.next("presenceChanged")).sessions).toEqual([expect.objectContaining({ activity: "viewing" })]);
+    expect((await mine.next("presenceChanged")).people).toEqual([expect.objectContaining({ activity: "viewing" })]);
   });
 
   it("answers a resent opId with its first ack and does not broadcast its old event again", async () => {

@@ -426,11 +426,11 @@ export class SyncEngine {
         this.rejected(message);
         break;
       case "presence":
-        this.presenceList = message.sessions;
+        this.presenceList = message.people;
         break;
       case "presenceChanged": {
-        const gone = new Set([...message.left, ...message.sessions.map((entry) => entry.sessionId)]);
-        this.presenceList = [...this.presenceList.filter((entry) => !gone.has(entry.sessionId)), ...message.sessions];
+        const changed = new Set([...message.left, ...message.people.map((person) => person.userId)]);
+        this.presenceList = [...this.presenceList.filter((person) => !changed.has(person.userId)), ...message.people];
         break;
       }
       case "error":
