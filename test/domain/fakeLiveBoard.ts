@@ -1,3 +1,4 @@
+import type { CommandAnswer } from "../../client/src/sync/SyncEngine";
 import type { Clock, Connection, TimerHandle, Transport, TransportListener } from "../../client/src/sync/transport";
 import { executeCommand } from "../../src/board/engine";
 import {
@@ -58,6 +59,8 @@ export interface FakeLiveBoard {
   offline: boolean;
   /** Someone else changes the board (say over REST): decided, appended and broadcast to every session. */
   foreign(command: Command, options?: { actor?: string; baseSeq?: number }): void;
+  /** A client's own command over REST (POST …/commands): run as `userId`, broadcast, answered as the socket would. */
+  viaRest(userId: string, message: Extract<ClientMessage, { type: "cmd" }>): CommandAnswer;
 }
 
 export const OTHER = "ana";
@@ -184,6 +187,28 @@ export function fakeLiveBoard(): FakeLiveBoard {
         if (!moved) return;
       }
       throw new Error("the network never went quiet");
+    },
+    viaRest(userId, message) {
+      const before = store.state.seq;
+      const result = executeCommand(
+        store,
+        { opId: message.opId, baseSeq: message.baseSeq, command: message.command },
+        { actor: userId, role: "owner", at: at() },
+      );
+      if (result.status === "applied" && result.seq > before) announce(hub, result.event);
+      if (result.status === "applied" || result.status === "unchanged") {
+        return { type: "ack", opId: message.opId, seq: result.seq };
+      }
+      if (result.status === "conflict") {
+        return {
+          type: "reject",
+          opId: message.opId,
+          code: "conflict",
+          message: "conflict",
+          conflicts: result.conflicts as unknown as Record<string, unknown>[],
+        };
+      }
+      return { type: "reject", opId: message.opId, code: result.error.code, message: result.error.message };
     },
     foreign(command, options = {}) {
       const result = executeCommand(

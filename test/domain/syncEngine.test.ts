@@ -620,3 +620,59 @@ describe("the sync engine", () => {
     expect(board.sockets).toHaveLength(1);
   });
 });
+
+describe("a change too large for the live connection", () => {
+  // 40,000 quotes: a legal description (64 KiB at most) whose JSON doubles past the socket's 64 KiB.
+  const description = '"'.repeat(40_000);
+  const answered = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("goes over REST with its opId when the app gives a way, and lands once even if the first request failed", async () => {
+    const board = fakeLiveBoard();
+    const sent: string[] = [];
+    let failFirst = true;
+    const { engine, clock } = client(board, {
+      sendLarge: async (message) => {
+        sent.push(message.opId);
+        if (failFirst) {
+          failFirst = false;
+          // It reached the board, but the answer was lost on the way back.
+          board.viaRest(OWNER, message);
+          throw new Error("network");
+        }
+        return board.viaRest(OWNER, message);
+      },
+    });
+    board.foreign({ type: "createTask", task: { title: "Spec" } });
+    await online(board, engine);
+    const opId = engine.submit({ type: "updateTask", key: "WEB-1", changes: { description } });
+    expect(
+      board.last().sent.filter((m) => m.type === "cmd"),
+      "not on the socket",
+    ).toEqual([]);
+    await answered();
+    clock.advance(2_000);
+    await answered();
+    board.settle();
+    expect(sent).toEqual([opId, opId]);
+    expect(engine.pending).toEqual([]);
+    expect(engine.failures).toEqual([]);
+    expect(engine.state?.tasks["WEB-1"]?.description).toBe(description);
+    expect(
+      board.store.events.filter((e) => e.opId === opId),
+      "applied once",
+    ).toHaveLength(1);
+  });
+
+  it("fails at once, saying so, when there is no other way", async () => {
+    const board = fakeLiveBoard();
+    const { engine } = client(board);
+    board.foreign({ type: "createTask", task: { title: "Spec" } });
+    await online(board, engine);
+    const seq = board.store.state.seq;
+    engine.submit({ type: "updateTask", key: "WEB-1", changes: { description } });
+    expect(engine.failures.map((f) => f.code)).toEqual(["message_too_large"]);
+    expect(engine.pending).toEqual([]);
+    board.settle();
+    expect(board.store.state.seq).toBe(seq);
+  });
+});

@@ -79,6 +79,7 @@ function goLive(boardId: string): void {
     transport: browserTransport(boardId),
     pendingStore: indexedDbPendingStore(boardId, userId),
     actor: { userId, role: "member" },
+    sendLarge: (message) => api.sendCommand(boardId, message),
   });
   engine = live;
   live.subscribe(() => {

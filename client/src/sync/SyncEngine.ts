@@ -71,8 +71,21 @@ export interface SyncEngineOptions {
   presenceIntervalMs?: number;
   /** How long to wait before resending a command the board refused as rate-limited. */
   rateLimitRetryMs?: number;
+  /**
+   * Sends a command too large for the live connection some other way (the REST
+   * `POST …/commands`) and answers as the board would over the socket. Throws when
+   * the request did not get through: the command is retried with its opId, so a
+   * command that did land is not applied twice. Without it, such a command fails.
+   */
+  sendLarge?: (message: Extract<ClientMessage, { type: "cmd" }>) => Promise<CommandAnswer>;
   onSettled?: (settlement: Settlement) => void;
 }
+
+/** A large command whose request failed goes again after this long. */
+const LARGE_RETRY_MS = 2_000;
+
+/** The board's answer to one command, whichever way it was sent. */
+export type CommandAnswer = Extract<ServerMessage, { type: "ack" } | { type: "reject" }>;
 
 /** Close codes after which reconnecting cannot help (see src/board/liveSessions.ts). */
 const FINAL_CLOSES: Record<number, { status: SyncStatus; problem: string }> = {
@@ -111,6 +124,7 @@ export class SyncEngine {
   private readonly newOpId: () => string;
   private readonly backoff: BackoffOptions;
   private readonly presenceIntervalMs: number;
+  private readonly sendLarge: SyncEngineOptions["sendLarge"];
   private readonly rateLimitRetryMs: number;
   private readonly onSettled: ((settlement: Settlement) => void) | undefined;
 
@@ -152,6 +166,7 @@ export class SyncEngine {
     this.newOpId = options.newOpId ?? (() => crypto.randomUUID());
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.presenceIntervalMs = options.presenceIntervalMs ?? 250;
+    this.sendLarge = options.sendLarge;
     this.rateLimitRetryMs = options.rateLimitRetryMs ?? 200;
     this.onSettled = options.onSettled;
     this.actor = options.actor ?? { userId: "", role: "member" };
@@ -630,6 +645,11 @@ export class SyncEngine {
         command: entry.command,
       };
       const text = JSON.stringify(message);
+      if (utf8.encode(text).length > MAX_CLIENT_MESSAGE_BYTES && this.sendLarge) {
+        this.inFlight = entry.opId;
+        this.sendAside(this.sendLarge, message);
+        break;
+      }
       if (utf8.encode(text).length > MAX_CLIENT_MESSAGE_BYTES) {
         this.queue.shift();
         this.reportFailure(
@@ -646,6 +666,30 @@ export class SyncEngine {
       break;
     }
     if (dropped) this.persist();
+  }
+
+  /** A command too large for the socket goes by the other road; its answer is taken like the socket's. */
+  private sendAside(
+    send: NonNullable<SyncEngineOptions["sendLarge"]>,
+    message: Extract<ClientMessage, { type: "cmd" }>,
+  ): void {
+    send(message).then(
+      (answer) => {
+        if (answer.type === "ack") this.acked(answer.opId, answer.seq);
+        else this.rejected(answer);
+        this.changed();
+      },
+      () => {
+        // It may or may not have landed: the same opId goes again after a pause.
+        if (this.inFlight !== message.opId) return;
+        this.inFlight = null;
+        this.retryTimer = this.clock.setTimeout(() => {
+          this.retryTimer = null;
+          this.pump();
+          this.changed();
+        }, LARGE_RETRY_MS);
+      },
+    );
   }
 
   private sharePresence(): void {
