@@ -97,15 +97,13 @@ export class BoardRoom extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    const wake = receive(this.live, ws, message, Date.now());
-    if (wake !== null) this.store.scheduleDelivery(wake);
+    receive(this.live, ws, message, Date.now());
   }
 
   override webSocketClose(ws: WebSocket): void {
-    const { sessionId } = this.live.hub.data(ws);
-    this.live.budget.forget(sessionId);
-    const wake = this.live.presence.left(sessionId, Date.now());
-    if (wake !== null) this.store.scheduleDelivery(wake);
+    const session = this.live.hub.data(ws);
+    this.live.budget.forget(session.sessionId);
+    this.live.presence.left(session);
   }
 
   override webSocketError(ws: WebSocket): void {

@@ -1,9 +1,6 @@
 import type { PresenceEntry } from "../domain/protocol";
 import type { Hub, SessionData } from "./liveSessions";
 
-/** Presence changes are sent together at most this often. */
-export const PRESENCE_FLUSH_MS = 100;
-
 interface SessionPresence {
   userId: string;
   name: string;
@@ -15,90 +12,75 @@ interface SessionPresence {
 
 /**
  * Who is on the board, by person: three tabs of one person are one avatar, showing
- * what the person last said they are doing. Changes are held back and sent together
- * at most every PRESENCE_FLUSH_MS, and only when a person's entry really changed,
- * so a thousand sockets arriving at once cost each session a few messages rather
- * than a thousand lists of a thousand.
+ * what the person last said they are doing. A change goes to every session at once,
+ * and only when a person's entry really changed: a thousand sockets of a team
+ * reconnecting after a deploy cost nothing but their own hello, and a newcomer gets
+ * one list of people rather than everyone getting a list per arrival. (Clients
+ * throttle what they send: one presence message per person per 250 ms at most.)
  *
- * The table is a cache of the sockets' attachments (which survive hibernation),
- * read back from them on first use after a wake. What is held back lives in memory
- * only: presence is ephemeral, and if the board is evicted before a flush, the
- * next change or reconnect brings everyone up to date.
+ * The table is a cache of the sockets' attachments, which survive hibernation, read
+ * back from them on first use after a wake.
  */
 export class PresenceRelay<S> {
   private table: Map<string, SessionPresence> | null = null;
   private readonly byUser = new Map<string, Set<string>>();
-  /** What each session was last told of each person, as JSON. */
-  private readonly announced = new Map<string, string>();
-  private readonly pending = new Set<string>();
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  /** What every session has been told, by person. */
+  private readonly announced = new Map<string, PresenceEntry>();
 
   constructor(private readonly hub: Hub<S>) {}
 
-  /** A session arrived or said what it is doing. Returns when the board must wake to send it, or null if sent. */
-  changed(session: SessionData, now: number): number | null {
+  /** A session arrived or said what it is doing. */
+  changed(session: SessionData, now: number): void {
+    this.sessions({ without: session.sessionId });
     this.put(session, now);
-    this.pending.add(session.userId);
-    return this.due(now);
+    this.tell(session.userId);
   }
 
   /** A session has gone. */
-  left(sessionId: string, now: number): number | null {
-    const table = this.sessions();
-    const gone = table.get(sessionId);
-    if (!gone) return null;
-    table.delete(sessionId);
-    this.byUser.get(gone.userId)?.delete(sessionId);
-    this.pending.add(gone.userId);
-    return this.due(now);
+  left(session: SessionData): void {
+    const table = this.sessions({ with: session });
+    if (!table.delete(session.sessionId)) return;
+    this.byUser.get(session.userId)?.delete(session.sessionId);
+    this.tell(session.userId);
   }
 
-  /** Everyone here now, for a session that just arrived. */
+  /** Everyone here, for a session that just arrived. */
   everyone(): PresenceEntry[] {
     this.sessions();
-    const people: PresenceEntry[] = [];
-    for (const userId of this.byUser.keys()) {
-      const entry = this.entryOf(userId);
-      if (entry) people.push(entry);
-    }
-    return people;
+    return [...this.announced.values()];
   }
 
-  /** Sends what is held back to every session, if any person's entry changed. */
-  flush(now: number): void {
-    if (this.pending.size === 0) return;
-    const people: PresenceEntry[] = [];
-    const left: string[] = [];
-    for (const userId of this.pending) {
-      const entry = this.entryOf(userId);
-      const text = entry ? JSON.stringify(entry) : null;
-      if (text === (this.announced.get(userId) ?? null)) continue;
-      if (entry && text) {
-        people.push(entry);
-        this.announced.set(userId, text);
-      } else {
-        left.push(userId);
-        this.announced.delete(userId);
-      }
-    }
-    this.pending.clear();
-    this.lastFlushAt = now;
-    if (people.length + left.length > 0) {
-      this.hub.sendAll(this.hub.sessions(), { type: "presenceChanged", people, left });
-    }
+  /** Tells every session of a person's new entry, if it differs from what they were told. */
+  private tell(userId: string): void {
+    const entry = this.entryOf(userId);
+    const before = this.announced.get(userId);
+    if (JSON.stringify(entry ?? null) === JSON.stringify(before ?? null)) return;
+    if (entry) this.announced.set(userId, entry);
+    else this.announced.delete(userId);
+    this.hub.sendAll(this.hub.sessions(), {
+      type: "presenceChanged",
+      people: entry ? [entry] : [],
+      left: entry ? [] : [userId],
+    });
   }
 
-  private due(now: number): number | null {
-    const at = this.lastFlushAt + PRESENCE_FLUSH_MS;
-    if (now < at) return at;
-    this.flush(now);
-    return null;
-  }
-
-  private sessions(): Map<string, SessionPresence> {
+  /**
+   * The table, read back from the attachments on first use after a wake, when the
+   * sessions had been told of everyone then here. The session that woke the board
+   * is the change to announce: one arriving is left out of that, one leaving counted in.
+   */
+  private sessions(waking: { without?: string; with?: SessionData } = {}): Map<string, SessionPresence> {
     if (this.table) return this.table;
     this.table = new Map();
-    for (const socket of this.hub.sessions()) this.put(this.hub.data(socket), 0);
+    for (const socket of this.hub.sessions()) {
+      const session = this.hub.data(socket);
+      if (session.sessionId !== waking.without) this.put(session, 0);
+    }
+    if (waking.with) this.put(waking.with, 0);
+    for (const userId of [...this.byUser.keys()]) {
+      const entry = this.entryOf(userId);
+      if (entry) this.announced.set(userId, entry);
+    }
     return this.table;
   }
 

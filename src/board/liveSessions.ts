@@ -77,11 +77,8 @@ export class CommandBudget {
   }
 }
 
-/**
- * Handles one message from a session; anything malformed gets an error and changes
- * nothing. Returns when the board must wake to send presence held back, or null.
- */
-export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuffer, now: number): number | null {
+/** Handles one message from a session; anything malformed gets an error and changes nothing. */
+export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuffer, now: number): void {
   const { hub, store, budget } = live;
   seen(hub, socket, now);
   const size = typeof raw === "string" ? new TextEncoder().encode(raw).length : raw.byteLength;
@@ -91,7 +88,7 @@ export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuf
       code: "message_too_large",
       message: `Messages are at most ${MAX_CLIENT_MESSAGE_BYTES / 1024} KiB; send less at once.`,
     });
-    return null;
+    return;
   }
   let message: ClientMessage;
   try {
@@ -103,26 +100,26 @@ export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuf
         code: "invalid_message",
         message: `This message is not one the board understands${hint ? ` (${hint.path.join(".") || "message"}: ${hint.message})` : ""}.`,
       });
-      return null;
+      return;
     }
     message = parsed.data;
   } catch {
     hub.send(socket, { type: "error", code: "malformed_json", message: "Messages must be JSON." });
-    return null;
+    return;
   }
   const session = hub.data(socket);
   switch (message.type) {
-    case "hello": {
-      if (!greet(hub, store, socket, session, message.protocol, message.since)) return null;
-      // The newcomer hears everyone at once; everyone else hears of the newcomer with the next presence change.
-      const wake = live.presence.changed(session, now);
+    case "hello":
+      if (!greet(hub, store, socket, session, message.protocol, message.since)) return;
+      // Everyone else hears of the newcomer; the newcomer hears everyone at once.
+      live.presence.changed(session, now);
       hub.send(socket, { type: "presence", people: live.presence.everyone() });
-      return wake;
-    }
+      return;
     case "presence": {
       const updated = { ...session, presence: { taskKey: message.taskKey, activity: message.activity } };
       hub.setData(socket, updated);
-      return live.presence.changed(updated, now);
+      live.presence.changed(updated, now);
+      return;
     }
     case "cmd": {
       if (session.role === "viewer") {
@@ -132,7 +129,7 @@ export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuf
           code: "read_only",
           message: "You can view this board but not change it; ask an owner for member access.",
         });
-        return null;
+        return;
       }
       if (!budget.take(session.sessionId, now)) {
         hub.send(socket, {
@@ -141,7 +138,7 @@ export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuf
           code: "rate_limited",
           message: "You are sending changes faster than anyone types; slow down.",
         });
-        return null;
+        return;
       }
       const before = store.state.seq;
       const result = executeCommand(
@@ -152,7 +149,7 @@ export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuf
       answer(hub, socket, message.opId, result);
       // A resent opId is answered with its first result: its event went out back then.
       if (result.status === "applied" && result.seq > before) announce(hub, result.event);
-      return null;
+      return;
     }
   }
 }
@@ -271,8 +268,7 @@ export function closeSilentSessions<S>(live: LiveBoard<S>, now: number): number 
     const heard = Math.max(session.seenAt, hub.lastPing(socket) ?? 0);
     if (now - heard < HEARTBEAT_DEADLINE_MS) continue;
     hub.close(socket, 4008, "no heartbeat");
-    live.presence.left(session.sessionId, now);
+    live.presence.left(session);
   }
-  live.presence.flush(now);
   return hub.sessions().length === 0 ? null : now + HEARTBEAT_CHECK_MS;
 }

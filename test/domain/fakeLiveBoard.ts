@@ -147,10 +147,7 @@ export function fakeLiveBoard(): FakeLiveBoard {
     },
     serverReads(socket) {
       if (!socket.open) return;
-      // Presence held back for a moment goes out at once here: these tests are about the engine, not the throttle.
-      for (const data of socket.toServer.splice(0)) {
-        if (receive(liveBoard, socket, data, NOW) !== null) liveBoard.presence.flush(NOW);
-      }
+      for (const data of socket.toServer.splice(0)) receive(liveBoard, socket, data, NOW);
     },
     deliver(socket, count) {
       const messages = socket.toClient.splice(0, count ?? socket.toClient.length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Hub, SessionData } from "../../src/board/liveSessions";
-import { PRESENCE_FLUSH_MS, PresenceRelay } from "../../src/board/PresenceRelay";
+import { PresenceRelay } from "../../src/board/PresenceRelay";
 import {
   type ClientMessage,
   clientMessage,
@@ -131,25 +131,16 @@ describe("presence", () => {
     return { hub, inbox, arrive, relay: new PresenceRelay(hub) };
   }
 
-  it("a thousand people arriving within a second reach each session as a handful of messages, nobody missed", () => {
-    const { inbox, arrive, relay } = board(0);
-    let now = 1_000_000;
-    let wake: number | null = null;
-    for (let i = 0; i < 1000; i++) {
-      const at = relay.changed(arrive(i), now);
-      if (at !== null) wake = Math.min(wake ?? at, at);
-      now += 1;
-      if (wake !== null && now >= wake) {
-        relay.flush(now);
-        wake = null;
-      }
-    }
-    if (wake !== null) relay.flush(wake);
-    const first = inbox.get(0) ?? [];
-    expect(first.length).toBeLessThanOrEqual(Math.ceil(1000 / PRESENCE_FLUSH_MS) + 1);
-    const heard = new Set(first.flatMap((m) => (m.type === "presenceChanged" ? m.people.map((p) => p.userId) : [])));
-    expect(heard.size).toBe(1000);
-    expect(relay.everyone()).toHaveLength(1000);
+  it("a thousand tabs of one person cost the others one message; each newcomer gets one list", () => {
+    const { hub, inbox, arrive, relay } = board(1);
+    relay.changed(hub.data(0), 0);
+    for (let i = 1; i <= 1000; i++) relay.changed(arrive(i, "ana"), i);
+    const heard = (inbox.get(0) ?? []).filter((m) => m.type === "presenceChanged");
+    expect(heard).toEqual([
+      { type: "presenceChanged", people: [{ userId: "u0", name: "U0", taskKey: null, activity: null }], left: [] },
+      { type: "presenceChanged", people: [{ userId: "ana", name: "ANA", taskKey: null, activity: null }], left: [] },
+    ]);
+    expect(relay.everyone().map((p) => p.userId)).toEqual(["u0", "ana"]);
   });
 
   it("one person in three tabs is one entry: showing what they last did; gone with their last tab", () => {
@@ -157,15 +148,11 @@ describe("presence", () => {
     relay.changed(hub.data(0), 0);
     const tabs = [arrive(1, "ana"), arrive(2, "ana"), arrive(3, "ana")];
     for (const tab of tabs) relay.changed(tab, 1_000);
-    relay.flush(1_000);
     expect(relay.everyone().map((p) => p.userId)).toEqual(["u0", "ana"]);
     relay.changed({ ...(tabs[1] as SessionData), presence: { taskKey: "WEB-4", activity: "dragging" } }, 2_000);
-    relay.flush(2_000);
-    relay.left("s1", 3_000);
-    relay.left("s3", 3_000);
-    relay.flush(3_000);
-    relay.left("s2", 4_000);
-    relay.flush(4_000);
+    relay.left(hub.data(1));
+    relay.left(hub.data(3));
+    relay.left(hub.data(2));
     const heard = (inbox.get(0) ?? []).filter((m) => m.type === "presenceChanged");
     expect(heard).toEqual([
       { type: "presenceChanged", people: [{ userId: "u0", name: "U0", taskKey: null, activity: null }], left: [] },
@@ -178,6 +165,22 @@ describe("presence", () => {
       // Two of Ana's tabs closing changes nothing anyone sees: nothing is sent.
       { type: "presenceChanged", people: [], left: ["ana"] },
     ]);
+  });
+
+  it("woken by a newcomer, it tells the others of them; woken by a leave, it tells the others they left", () => {
+    const { hub, inbox, arrive } = board(2);
+    const woken = new PresenceRelay(hub);
+    woken.changed(arrive(2), 5_000);
+    expect(inbox.get(0)?.at(-1)).toEqual({
+      type: "presenceChanged",
+      people: [{ userId: "u2", name: "U2", taskKey: null, activity: null }],
+      left: [],
+    });
+    const again = new PresenceRelay(hub);
+    const leaving = hub.data(1);
+    inbox.get(0)?.splice(0);
+    again.left(leaving);
+    expect(inbox.get(0)).toEqual([{ type: "presenceChanged", people: [], left: ["u1"] }]);
   });
 
   it("after a wake it reads who is here back from the sessions' attachments", () => {

@@ -58,10 +58,9 @@ async function connect(boardId: string, as?: Person, headers: Record<string, str
   };
 }
 
-/** Waits until `live` hears that `userId` arrived (changes held back a moment go out from the alarm), and returns their entry. */
-async function arrivalOf(boardId: string, live: Live, userId: string): Promise<Json> {
+/** Waits until `live` hears that `userId` arrived, and returns their entry. */
+async function arrivalOf(live: Live, userId: string): Promise<Json> {
   for (;;) {
-    await runDurableObjectAlarm(roomOf(boardId));
     const change = await live.next("presenceChanged");
     const entry = change.people.find((s: Json) => s.userId === userId);
     if (entry) return entry;
@@ -202,10 +201,10 @@ describe("the live connection", () => {
     expect((await mine.next("presence")).people).toEqual([expect.objectContaining({ userId: (await me()).id })]);
     const theirs = await connect(id, bob);
     theirs.send({ type: "hello", protocol: 2, since: 0 });
-    const both = [(await me()).id, bob.id].sort();
     // The newcomer hears everyone at once; the others hear of the newcomer.
+    const both = [(await me()).id, bob.id].sort();
     expect((await theirs.next("presence")).people.map((s: Json) => s.userId).sort()).toEqual(both);
-    expect(await arrivalOf(id, mine, bob.id)).toMatchObject({ userId: bob.id, name: "Bob", activity: null });
+    expect(await arrivalOf(mine, bob.id)).toMatchObject({ userId: bob.id, name: "Bob", activity: null });
   });
 
   it("takes a session that went silent off the board: closed, and everyone hears it left", async () => {
@@ -217,7 +216,7 @@ describe("the live connection", () => {
     await mine.next("presence");
     const theirs = await connect(id, bob);
     theirs.send({ type: "hello", protocol: 2, since: 0 });
-    await arrivalOf(id, mine, bob.id);
+    await arrivalOf(mine, bob.id);
     const closed = new Promise<number>((resolve) => theirs.socket.addEventListener("close", (e) => resolve(e.code)));
     // Bob's laptop lid closes: no message and no keep-alive ping for longer than the deadline.
     await runInDurableObject(roomOf(id), (_room, state) => {
