@@ -266,4 +266,21 @@ describe("the live connection", () => {
     expect((await watcher.next("event")).event.seq).toBe(seq + 2);
     expect((await again.next("event")).event.seq).toBe(seq + 2);
   });
+
+  it("a hello from the future gets a snapshot; a command based on a seq the board never had is refused", async () => {
+    const { id } = await newBoard();
+    const live = await connect(id);
+    const { seq } = (await call("GET", `/boards/${id}/snapshot`)).body;
+    // A client whose stored board belongs to an older copy of this one (say, restored from backup).
+    live.send({ type: "hello", protocol: 2, since: seq + 1000 });
+    expect(await live.next("snapshot")).toMatchObject({ seq });
+    live.send({
+      type: "cmd",
+      opId: "op-future-0001",
+      baseSeq: seq + 5,
+      command: { type: "createTask", task: { title: "From the future" } },
+    });
+    expect(await live.next("reject")).toMatchObject({ opId: "op-future-0001", code: "base_seq_ahead" });
+    expect((await call("GET", `/boards/${id}/snapshot`)).body.seq).toBe(seq);
+  });
 });
