@@ -164,17 +164,15 @@ webhookRoutes.openapi(
     if ((await board.room.webhooks().list()).length >= MAX_WEBHOOKS) {
       throw new ApiError(422, "too_many_webhooks", `A board has at most ${MAX_WEBHOOKS} webhooks; delete one first.`);
     }
-    const created = await board.room
-      .webhooks()
-      .create(
-        {
-          url: body.url,
-          events: body.events ?? ["*"],
-          description: body.description ?? "",
-          active: body.active ?? true,
-        },
-        c.var.actor.id,
-      );
+    const created = await board.room.webhooks().create(
+      {
+        url: body.url,
+        events: body.events ?? ["*"],
+        description: body.description ?? "",
+        active: body.active ?? true,
+      },
+      c.var.actor.id,
+    );
     if ("refused" in created) throw urlRefused(created.refused);
     return c.json({ webhook: webhookView(created.webhook), secret: created.secret }, 201);
   },
