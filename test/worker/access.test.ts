@@ -352,7 +352,10 @@ const MATRIX: Record<string, Row> = {
     access: BOARD_OWNER,
     body: () => ({ description: "By the matrix" }),
   },
-  "DELETE /boards/{boardId}/webhooks/{webhookId}": { access: BOARD_OWNER, fresh: "board" },
+  "DELETE /boards/{boardId}/webhooks/{webhookId}": {
+    access: BOARD_OWNER,
+    setup: async ({ board }) => ({ webhookId: await newWebhook(board.id) }),
+  },
   "POST /boards/{boardId}/webhooks/{webhookId}/test": { access: BOARD_OWNER },
   "GET /boards/{boardId}/webhooks/{webhookId}/deliveries": { access: BOARD_OWNER },
   "POST /boards/{boardId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": { access: BOARD_OWNER },
@@ -377,6 +380,14 @@ const MATRIX: Record<string, Row> = {
     },
   },
 };
+
+/** A webhook on the board (to the loopback receiver, for one rare event type), made by its owner. */
+async function newWebhook(boardId: string): Promise<string> {
+  const fields = { url: endpoint().url, events: ["board.renamed"], description: "", active: true };
+  const created = await roomOf(boardId).webhooks().create(fields, myId());
+  if ("refused" in created) throw new Error(String(created.refused));
+  return created.webhook.id;
+}
 
 /** Puts a notification in `person`'s inbox, as a board would, and returns its id. */
 async function notificationFor(person: Person): Promise<number> {
@@ -435,13 +446,13 @@ async function makeFixture(): Promise<Fixture> {
   expect(sprint.status, JSON.stringify(sprint.body)).toBe(201);
   const planned = await call("POST", `/boards/${id}/sprints/${sprint.body.sprint.id}/tasks`, { keys: [`${key}-1`] });
   expect(planned.status, JSON.stringify(planned.body)).toBe(200);
-  const webhook = await call("POST", `/boards/${id}/webhooks`, { url: endpoint().url, events: ["board.renamed"] });
-  expect(webhook.status, JSON.stringify(webhook.body)).toBe(201);
-  const ping = await call("POST", `/boards/${id}/webhooks/${webhook.body.webhook.id}/test`);
-  expect(ping.status, JSON.stringify(ping.body)).toBe(200);
+  // Through the board itself: the owner's changes per minute are rate limited, and the matrix makes many.
+  const webhook = await newWebhook(id);
+  const ping = await roomOf(id).webhooks().test(webhook);
+  expect(ping?.status).toBe(200);
   return {
-    webhook: webhook.body.webhook.id,
-    delivery: ping.body.delivery.id,
+    webhook,
+    delivery: ping?.id ?? "",
     id,
     key,
     task: `${key}-1`,
