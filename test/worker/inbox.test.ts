@@ -60,7 +60,8 @@ async function connect(as: Person): Promise<Socket> {
   const queue: Json[] = [];
   const waiting: ((m: Json) => void)[] = [];
   socket.addEventListener("message", (e) => {
-    const message = JSON.parse(e.data as string);
+    const text = e.data as string;
+    const message = text === "pong" ? text : JSON.parse(text);
     const wake = waiting.shift();
     if (wake) wake(message);
     else queue.push(message);
@@ -179,6 +180,20 @@ describe("notifications", () => {
 });
 
 describe("refused requests change nothing", () => {
+  it("keeps its sockets through hibernation: a notification after the inbox was evicted still arrives", async () => {
+    const t = await team();
+    const live = await connect(t.ana);
+    live.socket.send(JSON.stringify({ type: "hello", protocol: 1, since: 0 }));
+    expect((await live.next()).type).toBe("notifications");
+    await evictDurableObject(env.INBOX.get(env.INBOX.idFromName(t.ana.id)));
+    await call("POST", `/boards/${t.boardId}/tasks`, { title: "After a nap", assigneeId: t.ana.id });
+    await runDurableObjectAlarm(roomOf(t.boardId));
+    expect(await live.next()).toMatchObject({ type: "notifications", notifications: [{ title: "After a nap" }] });
+    live.socket.send("ping");
+    expect(await live.next()).toBe("pong");
+    live.socket.close(1000, "done");
+  });
+
   it("answers a malformed socket message with an error and carries on", async () => {
     const person = await signUp("Solo");
     const live = await connect(person);

@@ -261,6 +261,31 @@ describe("tools", () => {
     expect((await deliveriesOf(id, webhookId)).map((d) => d.trigger)).toEqual(["redeliver", "event", "test"]);
   });
 
+  it("keeps the delivery log for 30 days", async () => {
+    const { id } = await newBoard();
+    const clock = await retryClock(id);
+    const hook = endpoint();
+    const { id: webhookId } = await createWebhook(id, { url: hook.url });
+    await createTask(id, { title: "Logged a month ago" });
+    await received(hook, 1, id);
+    const first = await eventually(async () => {
+      const log = await deliveriesOf(id, webhookId);
+      return log.length === 1 ? log : undefined;
+    });
+    clock.now += 29 * 24 * 3600 * SECOND;
+    await createTask(id, { title: "Logged 29 days later" });
+    await received(hook, 2, id);
+    expect((await deliveriesOf(id, webhookId)).map((d) => d.seq)).toEqual([first[0].seq + 1, first[0].seq]);
+    clock.now += 2 * 24 * 3600 * SECOND;
+    await createTask(id, { title: "Logged 31 days after the first" });
+    await received(hook, 3, id);
+    const log = await eventually(async () => {
+      const all = await deliveriesOf(id, webhookId);
+      return all.length === 2 ? all : undefined;
+    });
+    expect(log.map((d) => d.seq)).toEqual([first[0].seq + 2, first[0].seq + 1]);
+  });
+
   it("signs with the old and the new secret for a day after a rotation", async () => {
     const { id } = await newBoard();
     const hook = endpoint();
