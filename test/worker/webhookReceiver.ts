@@ -5,12 +5,15 @@ import type { TestProject } from "vitest/node";
 // that the board's deliveries reach over the network, as an integrator's would.
 // Each test uses endpoints of its own (`/hooks/<name>`) and tells the server how
 // to answer them, one planned answer per request, then 200 once the plan is used up:
-//   POST /control/<name>/plan     [{status, retryAfter?, body?} | {hang: true} | {hold: true}]
+//   POST /control/<name>/plan     [{status, retryAfter?, location?, body?} | {hang: true} | {hold: true}]
 //   GET  /control/<name>/requests every request received: headers, body, the answer given
 //   GET  /control/<name>/held     how many held requests wait for a release
 //   POST /control/<name>/release  answers every held request 200
 
-export type Answer = { status: number; retryAfter?: string; body?: string } | { hang: true } | { hold: true };
+export type Answer =
+  | { status: number; retryAfter?: string; location?: string; body?: string }
+  | { hang: true }
+  | { hold: true };
 
 export interface Received {
   headers: Record<string, string>;
@@ -67,7 +70,10 @@ export default async function setup(project: TestProject) {
       held.set(name, [...(held.get(name) ?? []), res]);
       return;
     }
-    res.writeHead(answer.status, answer.retryAfter ? { "retry-after": answer.retryAfter } : {});
+    res.writeHead(answer.status, {
+      ...(answer.retryAfter ? { "retry-after": answer.retryAfter } : {}),
+      ...(answer.location ? { location: answer.location } : {}),
+    });
     res.end(answer.body ?? "");
   });
 

@@ -155,6 +155,23 @@ describe("retries", () => {
     expect(log[3].error).toMatch(/No answer/);
   });
 
+  it("does not follow a redirect: a 3xx is a failed attempt, and the other address hears nothing", async () => {
+    const { id } = await newBoard();
+    await retryClock(id);
+    const hook = endpoint();
+    const elsewhere = endpoint();
+    await hook.plan([{ status: 307, location: elsewhere.url }]);
+    const { id: webhookId } = await createWebhook(id, { url: hook.url });
+    await createTask(id, { title: "Redirected" });
+    await received(hook, 1, id);
+    const state = await eventually(async () => {
+      const w = await webhookOf(id, webhookId);
+      return w.failures === 1 ? w : undefined;
+    });
+    expect(state.lastError).toBe("HTTP 307");
+    expect(await elsewhere.requests()).toHaveLength(0);
+  });
+
   it("disables a subscription at once on 410 Gone, tells the owners, and resumes from the same event when switched back on", async () => {
     const { id } = await newBoard();
     await retryClock(id);
