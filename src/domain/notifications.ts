@@ -137,25 +137,38 @@ export function noticesFor(event: BoardEvent, state: BoardState): Map<string, No
 }
 
 /**
- * The members an `@name` in `text` points at: a member's name after @ (any case),
- * not followed by a letter or digit; the longest name wins ("@Ann Lee" over "@Ann").
+ * The members an `@name` in `text` points at: after @ (any case), a member's full
+ * name, the name without spaces, or the first name when no other member shares it;
+ * not followed by a letter or digit. The longest handle wins ("@Ann Lee" over "@Ann").
  */
 export function mentionedIn(text: string, state: BoardState): string[] {
   if (!text.includes("@")) return [];
-  const members = Object.values(state.members)
-    .filter((m) => m.name.trim() !== "")
-    .sort((a, b) => b.name.length - a.name.length);
+  const handles = mentionHandles(state);
   const found = new Set<string>();
   const lower = text.toLowerCase();
   for (let at = lower.indexOf("@"); at !== -1; at = lower.indexOf("@", at + 1)) {
     if (at > 0 && /[\p{L}\p{N}._-]/u.test(lower[at - 1] ?? "")) continue; // an email address, not a mention
-    const member = members.find((m) => {
-      const name = m.name.toLowerCase();
-      return lower.startsWith(name, at + 1) && !/[\p{L}\p{N}]/u.test(lower[at + 1 + name.length] ?? "");
-    });
-    if (member) found.add(member.userId);
+    const hit = handles.find(
+      ([handle]) => lower.startsWith(handle, at + 1) && !/[\p{L}\p{N}]/u.test(lower[at + 1 + handle.length] ?? ""),
+    );
+    if (hit) found.add(hit[1]);
   }
   return [...found];
+}
+
+/** Every way to mention each member, longest first, as [lower-case handle, userId]. */
+function mentionHandles(state: BoardState): [string, string][] {
+  const members = Object.values(state.members).filter((m) => m.name.trim() !== "");
+  const firstNames = new Map<string, number>();
+  const first = (name: string) => name.trim().toLowerCase().split(/\s+/)[0] ?? "";
+  for (const m of members) firstNames.set(first(m.name), (firstNames.get(first(m.name)) ?? 0) + 1);
+  const handles: [string, string][] = [];
+  for (const m of members) {
+    const name = m.name.trim().toLowerCase();
+    handles.push([name, m.userId], [name.replace(/\s+/g, ""), m.userId]);
+    if (firstNames.get(first(m.name)) === 1) handles.push([first(m.name), m.userId]);
+  }
+  return handles.sort((a, b) => b[0].length - a[0].length);
 }
 
 // ---- the inbox's live connection -------------------------------------------

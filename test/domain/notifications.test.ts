@@ -96,8 +96,13 @@ describe("mentions", () => {
     const b = team();
     const state = b.store.state;
     expect(mentionedIn("@ana lima and @Ann, see @ben.", state).sort()).toEqual(["ana", "ann", "ben"]);
-    expect(mentionedIn("@Annabel is no one here; @Ana is not Ana Lima", state)).toEqual([]);
+    expect(mentionedIn("@Annabel is no one here, nor @Lima", state)).toEqual([]);
     expect(mentionedIn("mail ben@Ben.example or olga@ann.com", state)).toEqual([]);
     expect(mentionedIn("no mention at all", state)).toEqual([]);
+    // A first name on its own, when no one else has it, and the name without its space.
+    expect(mentionedIn("@AnaLima and @ana: see this", state)).toEqual(["ana"]);
+    expectApplied(b.run({ type: "addMember", userId: "ana2", name: "Ana Sousa", role: "member" }));
+    expect(mentionedIn("@ana, which one?", state)).toEqual([]);
+    expect(mentionedIn("@Ana Sousa", state)).toEqual(["ana2"]);
   });
 });
