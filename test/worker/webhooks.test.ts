@@ -1,5 +1,6 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { BoardRoom } from "../../src/board/BoardRoom";
 import { call, expectError, type Json, me, newBoard, rawCall, roomOf, signUp } from "./helpers";
 import {
   createWebhook,
@@ -343,6 +344,29 @@ describe("tools", () => {
       { boardId: id },
     );
     expect(log.map((d) => d.status)).toEqual([200, 200]);
+  });
+});
+
+describe("the URL guard at delivery", () => {
+  it("checks the URL again before sending: one the setting now refuses switches the subscription off", async () => {
+    const { id } = await newBoard();
+    const hook = endpoint();
+    const { id: webhookId } = await createWebhook(id, { url: hook.url });
+    // As if deployed: loopback and http targets are no longer allowed.
+    await runInDurableObject(roomOf(id), (room: BoardRoom) => {
+      // biome-ignore lint/suspicious/noExplicitAny: flipping the development setting of this one board for the test.
+      (room as any).desk.options.allowLocal = false;
+    });
+    await createTask(id, { title: "Not for loopback" });
+    const off = await eventually(
+      async () => {
+        const w = await webhookOf(id, webhookId);
+        return w.active ? undefined : w;
+      },
+      { boardId: id },
+    );
+    expect(off).toMatchObject({ disabledReason: "url_refused", lastError: "Webhook URLs must use https." });
+    expect(await hook.requests()).toHaveLength(0);
   });
 });
 
