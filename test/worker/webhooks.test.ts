@@ -418,6 +418,35 @@ describe("refused requests change nothing", () => {
     expect(await hook.requests()).toHaveLength(0);
   });
 
+  it("refuses private, loopback and metadata addresses where the development setting is off", async () => {
+    const { id } = await newBoard();
+    await runInDurableObject(roomOf(id), (room: BoardRoom) => {
+      // biome-ignore lint/suspicious/noExplicitAny: this board behaves as deployed.
+      (room as any).desk.options.allowLocal = false;
+    });
+    const refused: [string, RegExp][] = [
+      [endpoint().url, /https/],
+      ["https://127.0.0.1/hook", /loopback/],
+      ["https://10.0.0.7/hook", /RFC 1918/],
+      ["https://169.254.169.254/latest/meta-data", /link-local/],
+      ["https://[::1]/hook", /loopback/],
+      ["https://localhost/hook", /local/],
+    ];
+    for (const [url, why] of refused) {
+      expect(
+        expectError(await call("POST", `/boards/${id}/webhooks`, { url }), 422, "webhook_url_refused").message,
+      ).toMatch(why);
+    }
+    expect((await call("GET", `/boards/${id}/webhooks`)).body).toEqual({ webhooks: [] });
+    const created = await call("POST", `/boards/${id}/webhooks`, { url: "https://hooks.example.com/lanes" });
+    expect(created.status).toBe(201);
+    const changed = await call("PATCH", `/boards/${id}/webhooks/${created.body.webhook.id}`, {
+      url: "https://192.168.0.2/",
+    });
+    expectError(changed, 422, "webhook_url_refused");
+    expect((await webhookOf(id, created.body.webhook.id)).url).toBe("https://hooks.example.com/lanes");
+  });
+
   it("keeps at most 20 subscriptions per board, and deleting one removes it and its log", async () => {
     const { id } = await newBoard();
     const hook = endpoint();
