@@ -25,7 +25,7 @@ export default defineConfig(async () => {
                   // Deliveries go to the loopback receiver of test/worker/webhookReceiver.ts, and a
                   // receiver that hangs is given up on sooner than the deployed 15 s.
                   LANES_ALLOW_LOCAL_WEBHOOKS: "1",
-                  LANES_WEBHOOK_TIMEOUT_MS: "3000",
+                  LANES_WEBHOOK_TIMEOUT_MS: "5000",
                   // The sync fuzz test's size and seed (npm run fuzz; FUZZ_SEED=… to replay a failure).
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
                   FUZZ_SEED: process.env.FUZZ_SEED ?? "",

@@ -54,7 +54,7 @@ export async function eventually<T>(
   check: () => Promise<T | undefined>,
   options: { boardId?: string; what?: string } = {},
 ): Promise<T> {
-  for (let round = 0; round < 200; round++) {
+  for (let round = 0; round < 400; round++) {
     if (options.boardId) await runDurableObjectAlarm(roomOf(options.boardId));
     const value = await check();
     if (value !== undefined) return value;

@@ -83,6 +83,7 @@ describe("delivery", () => {
 });
 
 describe("retries", () => {
+  // Many real round trips and a receiver left to time out: the bound (90 s) only guards against a hang.
   it("follows the schedule, honours Retry-After, gives up on a hang, and holds later events back until the first is taken", async () => {
     const { id } = await newBoard();
     const clock = await retryClock(id);
@@ -117,7 +118,7 @@ describe("retries", () => {
       },
       { boardId: id },
     );
-    expect(state.lastError).toMatch(/No answer within 3 s/);
+    expect(state.lastError).toMatch(/No answer within 5 s/);
     expect(Date.parse(state.nextAttemptAt) - clock.now).toBe(30 * MINUTE);
 
     // Not due yet: running the alarm sends nothing.
@@ -154,7 +155,7 @@ describe("retries", () => {
       [1, 500],
     ]);
     expect(log[3].error).toMatch(/No answer/);
-  });
+  }, 90_000);
 
   it("does not follow a redirect: a 3xx is a failed attempt, and the other address hears nothing", async () => {
     const { id } = await newBoard();
@@ -205,6 +206,7 @@ describe("retries", () => {
     expect(requests[1]?.headers["webhook-id"]).toBe(requests[0]?.headers["webhook-id"]);
   });
 
+  // Many real round trips and a receiver left to time out: the bound (90 s) only guards against a hang.
   it("disables a subscription after the last retry fails and tells every owner, not the members", async () => {
     const { id } = await newBoard();
     const coOwner = await signUp("Co");
@@ -236,7 +238,7 @@ describe("retries", () => {
     await eventually(async () => ((await heard(await me())).length === 1 ? true : undefined));
     expect(await heard(coOwner)).toHaveLength(1);
     expect(await heard(member)).toHaveLength(0);
-  });
+  }, 90_000);
 });
 
 describe("tools", () => {
