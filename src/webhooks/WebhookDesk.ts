@@ -70,8 +70,15 @@ export interface DeskOptions {
   notifyDisabled: (webhook: Webhook, state: BoardState) => Promise<void>;
 }
 
-/** Events one subscription may send in one alarm run before the run yields. */
+/**
+ * Events one subscription may send in one alarm run, and the wall time after which
+ * it sends no more in this run: a slow receiver that does answer must not keep the
+ * alarm (and the projections and heartbeats it also serves) for minutes.
+ */
 const MAX_SENDS_PER_RUN = 25;
+const RUN_BUDGET_MS = 1_000;
+/** A subscription whose run failed unexpectedly (not a receiver's failure) is tried again after this. */
+const UNEXPECTED_RETRY_MS = 30_000;
 const SCAN_BATCH = 200;
 
 type Row = Record<string, SqlStorageValue>;
@@ -252,14 +259,20 @@ export class WebhookDesk {
     const next = await Promise.all(
       this.list()
         .filter((w) => w.active)
-        .map((w) => this.deliverFor(w.id, state)),
+        .map((w) =>
+          this.deliverFor(w.id, state).catch((error: unknown) => {
+            console.error("webhook delivery run failed", w.id, error);
+            return this.options.clock() + UNEXPECTED_RETRY_MS;
+          }),
+        ),
     );
     const due = next.filter((t): t is number => t !== null);
     return due.length === 0 ? null : Math.min(...due);
   }
 
   private async deliverFor(id: string, state: BoardState): Promise<number | null> {
-    for (let sends = 0; sends < MAX_SENDS_PER_RUN; ) {
+    const started = Date.now();
+    for (let sends = 0; sends < MAX_SENDS_PER_RUN && Date.now() - started < RUN_BUDGET_MS; ) {
       const hook = this.get(id);
       if (!hook?.active || !state.board) return null;
       if (hook.nextAttemptAt !== null && hook.nextAttemptAt > this.options.clock()) return hook.nextAttemptAt;
@@ -331,7 +344,8 @@ export class WebhookDesk {
     );
     this.#hooks = null;
     const hook = this.get(id);
-    if (hook) await this.options.notifyDisabled(hook, state);
+    // The subscription is off either way; a lost notification must not undo or repeat that.
+    if (hook) await this.options.notifyDisabled(hook, state).catch((error: unknown) => console.error("notify", error));
   }
 
   private taskAfter(event: BoardEvent, state: BoardState) {
