@@ -18,6 +18,8 @@ import {
 const MAX_PAGE = 100;
 /** Notifications a reconnecting socket is sent at most; older ones are in the list. */
 const MAX_CATCH_UP = 200;
+/** Read notifications are kept this long; unread ones until they are read. */
+const READ_RETENTION_MS = 90 * 24 * 3_600_000;
 
 export interface InboxPage {
   notifications: InboxNotification[];
@@ -51,6 +53,8 @@ export class Inbox extends DurableObject<Env> {
     const muted = new Set(this.muted());
     const added: InboxNotification[] = [];
     this.ctx.storage.transactionSync(() => {
+      const old = new Date(Date.now() - READ_RETENTION_MS).toISOString();
+      this.sql.exec("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at < ?", old);
       for (const notice of notices) {
         const kind = notice.kinds.find((k) => !muted.has(k));
         if (!kind) continue;
