@@ -22,6 +22,10 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   LANES_DEV: "0",
+                  // Deliveries go to the loopback receiver of test/worker/webhookReceiver.ts, and a
+                  // receiver that hangs is given up on sooner than the deployed 15 s.
+                  LANES_ALLOW_LOCAL_WEBHOOKS: "1",
+                  LANES_WEBHOOK_TIMEOUT_MS: "5000",
                   // The sync fuzz test's size and seed (npm run fuzz; FUZZ_SEED=… to replay a failure).
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
                   FUZZ_SEED: process.env.FUZZ_SEED ?? "",
@@ -36,6 +40,7 @@ export default defineConfig(async () => {
             // Real objects, sockets and D1 on a 2-core machine: generous, only against hangs.
             testTimeout: 30_000,
             setupFiles: ["./test/worker/setup.ts"],
+            globalSetup: ["./test/worker/webhookReceiver.ts"],
           },
         },
       ],

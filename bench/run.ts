@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { type DeadEndpointFigures, measureDeadEndpoint } from "./deadEndpoint";
 import { bareTarget, type LiveSide, lanesTarget, measureLive, WATCHERS } from "./live";
 import { closedLoop, HttpClient, percentile, type Run } from "./load";
 import { freePort, runWrangler, type Started, sleep, startWrangler, stopAll, waitReady } from "./processes";
@@ -122,7 +123,10 @@ async function startServers(tmp: string): Promise<Servers> {
       "Lanes",
       // The development settings `npm run dev` writes to .dev.vars, and no rate limits:
       // one person sending thousands of moves a minute is the point here.
-      ["dev", "--config", config, ...devArgs(port, inspector, state), "--var", "LANES_DEV:1", "LANES_RATE_LIMITS:off"],
+      [
+        ...["dev", "--config", config, ...devArgs(port, inspector, state)],
+        ...["--var", "LANES_DEV:1", "LANES_RATE_LIMITS:off", "LANES_ALLOW_LOCAL_WEBHOOKS:1"],
+      ],
       join(tmp, "lanes.log"),
     );
     lanesUrl = `http://127.0.0.1:${port}`;
@@ -362,6 +366,7 @@ function buildRows(
   lag: LagFigures,
   replay: ReplayFigures,
   live: { lanes: LiveSide; bare: LiveSide },
+  dead: DeadEndpointFigures | null,
 ): Row[] {
   const rows: Row[] = [];
   for (const clients of LEVELS) {
@@ -418,6 +423,21 @@ function buildRows(
     target: verdict("p99 < 2,000 ms", l99 < 2000 && lag.missed.lanes === 0),
   });
   rows.push(...liveRows(live));
+  if (dead) {
+    const [h50, h99, p50, p99] = [
+      percentile(dead.withHook.latencies, 50),
+      percentile(dead.withHook.latencies, 99),
+      percentile(dead.without.latencies, 50),
+      percentile(dead.without.latencies, 99),
+    ];
+    rows.push({
+      measure: `Move latency p50 / p99 (ms), 1 client, board whose only webhook never answers (baseline: the same moves on a board without one, ${dead.withHook.done} moves each)`,
+      lanes: `${ms(h50)} / ${ms(h99)}`,
+      bare: `${ms(p50)} / ${ms(p99)}`,
+      ratio: `${times(h50 / p50)} / ${times(h99 / p99)}`,
+      target: verdict("p99 ≤ 1.5× without", h99 <= 1.5 * p99 && dead.withHook.failed === 0),
+    });
+  }
   rows.push({
     measure: `Replay of a ${integer(replay.events)}-event log, events/s (baseline: JSON.parse alone)`,
     lanes: integer(replay.replayFromNdjson),
@@ -577,6 +597,16 @@ async function main(): Promise<void> {
       ),
       bare: await measureLive(bareTarget(servers.bare, `live-${runId}`), plan.live, progress),
     };
+    // Only a server started here allows a webhook to a loopback receiver.
+    let dead: DeadEndpointFigures | null = null;
+    if (servers.ownLanes) {
+      progress("moves on a board whose webhook never answers, and on one without");
+      dead = await measureDeadEndpoint(control, key.slice(0, 7), {
+        rounds: plan.rounds,
+        moves: plan.moves[1],
+        seconds: plan.phaseSeconds,
+      });
+    }
 
     if (!servers.ownLanes) await control.json("DELETE", boardPath, undefined, 204);
     control.close();
@@ -588,7 +618,7 @@ async function main(): Promise<void> {
     progress(`replaying it (${(log.bytes / 1e6).toFixed(1)} MB of NDJSON, generated in ${log.seconds.toFixed(1)} s)`);
     const replay = measureReplay(log, plan.repeats);
 
-    const rows = buildRows(figures, storage, lag, replay, live);
+    const rows = buildRows(figures, storage, lag, replay, live, dead);
     const failures = LEVELS.flatMap((c) =>
       (["lanes", "bare"] as const)
         .filter((side) => figures[side][c].failed > 0)

@@ -2,7 +2,7 @@
 // Solid app, the Worker, its Durable Objects and D1, all on one origin), and seeds
 // the demo workspace once the server answers.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { DEMO_USERS, seedDemo } from "./seed.mjs";
 
 const port = process.env.PORT ?? "8787";
@@ -10,7 +10,11 @@ const state = process.env.LANES_STATE ?? ".wrangler/state";
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 
 // Development-only settings; a deploy never reads .dev.vars.
-if (!existsSync(".dev.vars")) writeFileSync(".dev.vars", "LANES_DEV=1\n");
+// Webhooks to http://localhost receivers are allowed here (and in the tests), never in a deploy.
+if (!existsSync(".dev.vars")) writeFileSync(".dev.vars", "LANES_DEV=1\nLANES_ALLOW_LOCAL_WEBHOOKS=1\n");
+else if (!readFileSync(".dev.vars", "utf8").includes("LANES_ALLOW_LOCAL_WEBHOOKS")) {
+  appendFileSync(".dev.vars", "\nLANES_ALLOW_LOCAL_WEBHOOKS=1\n");
+}
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
   stdio: "inherit",

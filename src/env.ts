@@ -1,4 +1,5 @@
 import type { BoardRoom } from "./board/BoardRoom";
+import type { Inbox } from "./inbox/Inbox";
 
 // The Worker's bindings, as wrangler.toml declares them.
 declare global {
@@ -6,6 +7,7 @@ declare global {
     interface Env {
       DB: D1Database;
       BOARD_ROOM: DurableObjectNamespace<BoardRoom>;
+      INBOX: DurableObjectNamespace<Inbox>;
       /** "1" only in local development (.dev.vars): demo conveniences, never in a deploy. */
       LANES_DEV: string;
       /** Sign-up and sign-in attempts: per address and per email. */
@@ -14,10 +16,14 @@ declare global {
       WRITE_LIMITER: RateLimit;
       /** "off" turns rate limits off (the benchmark's own server); anything else keeps them on. */
       LANES_RATE_LIMITS?: string;
+      /** "1" lets webhooks go to http and loopback or private addresses: `npm run dev` and the tests only. */
+      LANES_ALLOW_LOCAL_WEBHOOKS?: string;
+      /** How long a webhook receiver may take to answer, in ms (15000 unless set; the tests shorten it). */
+      LANES_WEBHOOK_TIMEOUT_MS?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "BoardRoom";
+      durableNamespaces: "BoardRoom" | "Inbox";
     }
   }
   type Env = Cloudflare.Env;

@@ -8,6 +8,7 @@ import { boardRoutes } from "./boards";
 import { columnRoutes } from "./columns";
 import type { AppEnv } from "./context";
 import { ApiError, errorResponse, handleError, tooLarge } from "./errors";
+import { inboxRoutes } from "./inbox";
 import { liveRoutes } from "./live";
 import { logRoutes } from "./log";
 import { memberRoutes } from "./members";
@@ -17,6 +18,7 @@ import { sprintRoutes } from "./sprints";
 import { taskRoutes } from "./tasks";
 import { tokenRoutes } from "./tokens";
 import { IMPORT_PATH, importTooLarge, MAX_IMPORT_BYTES, transferRoutes } from "./transfer";
+import { webhookRoutes } from "./webhooks";
 import { worklogRoutes } from "./worklogs";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -106,6 +108,8 @@ export function createApp() {
   api.route("/", operationsRoutes);
   api.route("/", searchRoutes);
   api.route("/", transferRoutes);
+  api.route("/", webhookRoutes);
+  api.route("/", inboxRoutes);
   app.route(API_BASE, api);
   return app;
 }

@@ -28,8 +28,11 @@ import {
   taskView,
   worklogsOf,
 } from "../domain/views";
+import { inboxSubscriber, notifyWebhookDisabled } from "../inbox/inboxSubscriber";
 import { directorySubscriber } from "../reporting/directoryProjector";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
+import { WebhookAdmin } from "../webhooks/WebhookAdmin";
+import { WebhookDesk } from "../webhooks/WebhookDesk";
 import { type CommandResult, executeCommand, subjectTask } from "./engine";
 import {
   announce,
@@ -56,12 +59,23 @@ export class BoardRoom extends DurableObject<Env> {
   private readonly store: SqliteBoardStore;
   private readonly subscribers: Subscriber[];
   private readonly live: LiveBoard<WebSocket>;
+  private readonly desk: WebhookDesk;
+  /** The time webhook retries are scheduled by; a test moves it forward instead of waiting hours. */
+  private clock: () => number = Date.now;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
-    this.subscribers = [taskIndexSubscriber(env.DB), directorySubscriber(env.DB)];
+    this.subscribers = [taskIndexSubscriber(env.DB), directorySubscriber(env.DB), inboxSubscriber(env.INBOX, Date.now)];
     const hub = hibernatingHub(ctx);
+    this.desk = new WebhookDesk(ctx.storage.sql, (after, limit) => this.store.events(after, limit), {
+      allowLocal: env.LANES_ALLOW_LOCAL_WEBHOOKS === "1",
+      timeoutMs: Number(env.LANES_WEBHOOK_TIMEOUT_MS) || undefined,
+      clock: () => this.clock(),
+      notifyDisabled: (hook, state) => notifyWebhookDisabled(env.INBOX, hook, state, Date.now()),
+    });
+    // Each event's task, as it was, for the webhooks that will send it later.
+    this.store.afterAppend = (event, state) => this.desk.recordAppend(event, state);
     this.live = {
       hub,
       store: this.store,
@@ -118,8 +132,20 @@ export class BoardRoom extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.store.alarmFired();
     const check = closeSilentSessions(this.live, Date.now());
-    const next = await deliverAll(this.store, this.subscribers, Date.now);
-    for (const at of [check, next]) if (at !== null) this.store.scheduleDelivery(at);
+    // Webhooks beside the other subscribers: a receiver slow to answer holds up neither them nor commands.
+    const [next, hooks] = await Promise.all([
+      deliverAll(this.store, this.subscribers, Date.now),
+      this.desk.deliverDue(this.store.state),
+    ]);
+    for (const at of [check, next, hooks]) if (at !== null) this.store.scheduleDelivery(at);
+  }
+
+  /** The board's webhook subscriptions (src/webhooks), for the owners the Worker has let through. */
+  webhooks(): WebhookAdmin {
+    return new WebhookAdmin(this.desk, {
+      state: () => this.store.state,
+      wake: () => this.store.scheduleDelivery(Date.now()),
+    });
   }
 
   /** Each subscriber's cursor and health, for the board's owners. */

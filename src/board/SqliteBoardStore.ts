@@ -18,7 +18,7 @@ import type { Cursor, CursorStore } from "./subscribers";
 // the commands that appended nothing, and the materialized board, which is written
 // row by row from the folded state in the same transaction as the event.
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 /** How long new events wait to be delivered together (projections stay well within a second). */
 const DELIVERY_DELAY_MS = 100;
@@ -50,6 +50,24 @@ const MIGRATIONS: Record<number, string[]> = {
        time_spent_seconds INTEGER NOT NULL, comment TEXT NOT NULL, created_at TEXT NOT NULL,
        updated_at TEXT NOT NULL)`,
     "CREATE INDEX worklogs_by_task ON worklogs (task_key, started_at)",
+  ],
+  // v5 adds webhooks (src/webhooks/WebhookDesk.ts): each subscription with its secrets
+  // and its own cursor over the log, the log of delivery attempts (kept 30 days),
+  // and the task as it was right after each event a subscription has yet to send.
+  5: [
+    `CREATE TABLE webhooks (
+       id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, description TEXT NOT NULL,
+       active INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, previous_secret TEXT,
+       previous_secret_until INTEGER, created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL,
+       cursor INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, last_error TEXT)`,
+    `CREATE TABLE webhook_deliveries (
+       id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, message_id TEXT NOT NULL, seq INTEGER,
+       event_type TEXT NOT NULL, trigger TEXT NOT NULL, attempt INTEGER NOT NULL, at INTEGER NOT NULL,
+       status INTEGER, latency_ms INTEGER NOT NULL, error TEXT, response TEXT NOT NULL, body TEXT NOT NULL,
+       next_attempt_at INTEGER)`,
+    "CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, at)",
+    "CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries (at)",
+    "CREATE TABLE webhook_outbox (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, task TEXT)",
   ],
 };
 
@@ -97,6 +115,8 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
   #alarmAt: number | null = null;
   /** Rows this object has written since it started: what a command costs in storage. */
   #rowsWritten = 0;
+  /** Told of each appended event inside its transaction, with the board right after it (the webhooks' outbox). */
+  afterAppend: ((event: BoardEvent, state: BoardState) => void) | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -195,6 +215,7 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
         this.write("INSERT OR IGNORE INTO event_tasks (task_key, seq) VALUES (?, ?)", key, event.seq);
     }
     this.writeRows(touched);
+    this.afterAppend?.(event, this.state);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   BASE,
@@ -17,6 +17,7 @@ import {
   signUp,
   uniqueBoardKey,
 } from "./helpers";
+import { endpoint } from "./webhookHelpers";
 
 // Who may do what, from the outside. The authorization matrix calls every
 // operation of the OpenAPI document as five kinds of caller and checks the answer
@@ -151,6 +152,9 @@ interface Fixture {
   memberWorklog: string;
   /** A sprint not started yet, with the active task planned in it. */
   sprint: string;
+  /** A webhook subscription, and a delivery in its log. */
+  webhook: string;
+  delivery: string;
 }
 
 interface CallContext {
@@ -338,6 +342,34 @@ const MATRIX: Record<string, Row> = {
   "GET /search/tasks": { access: SIGNED_IN, query: () => "?q=matrix" },
   "GET /boards/{boardId}/export": { access: BOARD_READ },
   "GET /boards/{boardId}/ws": { access: BOARD_READ, headers: { upgrade: "websocket" }, success: 101 },
+  "GET /boards/{boardId}/webhooks": { access: BOARD_OWNER },
+  "POST /boards/{boardId}/webhooks": {
+    access: BOARD_OWNER,
+    body: () => ({ url: endpoint().url, events: ["board.renamed"] }),
+  },
+  "GET /boards/{boardId}/webhooks/{webhookId}": { access: BOARD_OWNER },
+  "PATCH /boards/{boardId}/webhooks/{webhookId}": {
+    access: BOARD_OWNER,
+    body: () => ({ description: "By the matrix" }),
+  },
+  "DELETE /boards/{boardId}/webhooks/{webhookId}": {
+    access: BOARD_OWNER,
+    setup: async ({ board }) => ({ webhookId: await newWebhook(board.id) }),
+  },
+  "POST /boards/{boardId}/webhooks/{webhookId}/test": { access: BOARD_OWNER },
+  "GET /boards/{boardId}/webhooks/{webhookId}/deliveries": { access: BOARD_OWNER },
+  "POST /boards/{boardId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": { access: BOARD_OWNER },
+  "POST /boards/{boardId}/webhooks/{webhookId}/rotate-secret": { access: BOARD_OWNER },
+  "GET /inbox": { access: SIGNED_IN },
+  // Each caller marks a notification of their own read.
+  "POST /inbox/{notificationId}/read": {
+    access: SIGNED_IN,
+    setup: async ({ caller }) => ({ notificationId: caller ? String(await notificationFor(caller)) : "1" }),
+  },
+  "POST /inbox/read-all": { access: SIGNED_IN },
+  "GET /inbox/preferences": { access: SIGNED_IN },
+  "PUT /inbox/preferences": { access: SIGNED_IN, body: () => ({ muted: [] }) },
+  "GET /inbox/ws": { access: SIGNED_IN, headers: { upgrade: "websocket" }, success: 101 },
   "POST /boards/import": {
     access: SIGNED_IN,
     query: () => `?key=${uniqueBoardKey("I")}`,
@@ -348,6 +380,40 @@ const MATRIX: Record<string, Row> = {
     },
   },
 };
+
+/** A webhook on the board (to the loopback receiver, for one rare event type), made by its owner. */
+async function newWebhook(boardId: string): Promise<string> {
+  const fields = { url: endpoint().url, events: ["board.renamed"], description: "", active: true };
+  const created = await roomOf(boardId).webhooks().create(fields, myId());
+  if ("refused" in created) throw new Error(String(created.refused));
+  return created.webhook.id;
+}
+
+/** Puts a notification in `person`'s inbox, as a board would, and returns its id. */
+async function notificationFor(person: Person): Promise<number> {
+  const inbox = env.INBOX.get(env.INBOX.idFromName(person.id));
+  const key = crypto.randomUUID();
+  const notice = {
+    key,
+    kinds: ["assigned" as const],
+    boardId: "brd_matrix",
+    boardName: "Matrix",
+    taskKey: null,
+    title: null,
+  };
+  await inbox.deliver([
+    {
+      ...notice,
+      actorId: "someone",
+      actorName: "Someone",
+      seq: null,
+      at: new Date().toISOString(),
+      text: "For the matrix",
+    },
+  ]);
+  const page = await inbox.page(1, null);
+  return page.notifications[0]?.id ?? 0;
+}
 
 /** A board owned by the default person, with the viewer, the member and the target as members. */
 async function makeFixture(): Promise<Fixture> {
@@ -380,7 +446,13 @@ async function makeFixture(): Promise<Fixture> {
   expect(sprint.status, JSON.stringify(sprint.body)).toBe(201);
   const planned = await call("POST", `/boards/${id}/sprints/${sprint.body.sprint.id}/tasks`, { keys: [`${key}-1`] });
   expect(planned.status, JSON.stringify(planned.body)).toBe(200);
+  // Through the board itself: the owner's changes per minute are rate limited, and the matrix makes many.
+  const webhook = await newWebhook(id);
+  const ping = await roomOf(id).webhooks().test(webhook);
+  expect(ping?.status).toBe(200);
   return {
+    webhook,
+    delivery: ping?.id ?? "",
     id,
     key,
     task: `${key}-1`,
@@ -405,6 +477,8 @@ function pathFor(template: string, ctx: CallContext, overrides: Record<string, s
     sprintId: ctx.board.sprint,
     userId: people.target.id,
     name: "task-index",
+    webhookId: ctx.board.webhook,
+    deliveryId: ctx.board.delivery,
   };
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = overrides[name] ?? defaults[name];
