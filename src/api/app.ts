@@ -14,6 +14,7 @@ import { logRoutes } from "./log";
 import { memberRoutes } from "./members";
 import { operationsRoutes } from "./operations";
 import { searchRoutes } from "./search";
+import { withSharedResponses } from "./sharedResponses";
 import { sprintRoutes } from "./sprints";
 import { taskRoutes } from "./tasks";
 import { tokenRoutes } from "./tokens";
@@ -69,16 +70,22 @@ export function createApp() {
     scheme: "bearer",
     description: "An API token (`lanes_…`) made in the app, for programs.",
   });
-  app.doc31("/api/v1/openapi.json", {
-    openapi: "3.1.0",
-    security: [{ session: [] }, { token: [] }],
-    info: {
-      title: "Lanes API",
-      version: "1",
-      description:
-        "Boards, columns, tasks and their event log. Every change is an event; `If-Match` carries the seq your copy is based on, and a field someone else changed since answers 409 with the current values.",
-    },
-  });
+  app.get("/api/v1/openapi.json", (c) =>
+    c.json(
+      withSharedResponses(
+        app.getOpenAPI31Document({
+          openapi: "3.1.0",
+          security: [{ session: [] }, { token: [] }],
+          info: {
+            title: "Lanes API",
+            version: "1",
+            description:
+              "Boards, columns, tasks and their event log. Every change is an event; `If-Match` carries the seq your copy is based on, and a field someone else changed since answers 409 with the current values.",
+          },
+        }),
+      ),
+    ),
+  );
   // The reference UI's script is served from this origin (see vite.config.ts), not a CDN.
   app.get(
     "/api/docs",

@@ -392,6 +392,14 @@ describe("API description and errors", () => {
     expect(operations("/api/v1/boards/{boardId}/tasks/{key}/archive")).toEqual(["post"]);
     expect(operations("/api/v1/boards/{boardId}/commands")).toEqual(["post"]);
     expect(operations("/api/v1/boards")).toEqual(["get", "post"]);
+    // Every change documents the answers checked before any route runs: rights, size, rate.
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!["post", "put", "patch", "delete"].includes(method)) continue;
+        expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(["403", "429"]));
+        if (op.requestBody) expect(Object.keys(op.responses), `${method} ${path}`).toContain("413");
+      }
+    }
 
     // Structurally valid: every operation has responses and a summary, path
     // parameters are declared, and every $ref points at a defined component.
