@@ -1,8 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// One run, two layers: the pure domain in Node, and the Worker with its real
-// Durable Objects, SQLite and D1 inside workerd.
+// One run, three layers: the pure domain in Node, the Worker with its real Durable
+// Objects, SQLite and D1 inside workerd, and the web app in Chromium against its own
+// dev server (see test/e2e/globalSetup.ts).
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
@@ -41,6 +42,19 @@ export default defineConfig(async () => {
             testTimeout: 30_000,
             setupFiles: ["./test/worker/setup.ts"],
             globalSetup: ["./test/worker/webhookReceiver.ts"],
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            globalSetup: ["./test/e2e/globalSetup.ts"],
+            // One browser at a time against one dev server: the machine has two cores.
+            fileParallelism: false,
+            // A real browser and a real server on a busy machine; the timeouts only guard against hangs.
+            testTimeout: 90_000,
+            hookTimeout: 240_000,
           },
         },
       ],

@@ -1,0 +1,108 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { inject, onTestFailed } from "vitest";
+
+// What every browser test needs: Debian's Chromium, one browser context per person
+// (signed in with the session the global setup made), the REST API as that person
+// for arranging a scene, and a screenshot of every page when a test fails.
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export const baseUrl = inject("baseUrl");
+const sessions = inject("sessions");
+
+export const ALICE = "alice@lanes.dev";
+export const BOB = "bob@lanes.dev";
+export const CAROL = "carol@lanes.dev";
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+const openPages: { page: Page; label: string }[] = [];
+const shots = resolve(import.meta.dirname, "../../test-results/e2e");
+
+/** A browser context signed in as `email` (or signed out without one), with a page in it. */
+export async function personContext(
+  browser: Browser,
+  email: string | null,
+  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: options.viewport ?? { width: 1400, height: 900 },
+    colorScheme: options.colorScheme ?? "light",
+  });
+  if (email) {
+    const [name, value] = (sessions[email] ?? "").split("=", 2) as [string, string];
+    await context.addCookies([{ name, value, url: baseUrl, httpOnly: true, sameSite: "Lax" }]);
+  }
+  const page = await context.newPage();
+  openPages.push({ page, label: email ?? "anonymous" });
+  return { context, page };
+}
+
+/** Saves a screenshot of every open page when the current test fails; call at the top of a test. */
+export function screenshotOnFailure(name: string): void {
+  onTestFailed(async () => {
+    mkdirSync(shots, { recursive: true });
+    for (const [i, { page, label }] of openPages.entries()) {
+      if (page.isClosed()) continue;
+      await page
+        .screenshot({ path: resolve(shots, `${name.replace(/\W+/g, "-")}-${i}-${label.split("@")[0]}.png`) })
+        .catch(() => {});
+    }
+  });
+}
+
+export function forgetPages(): void {
+  openPages.length = 0;
+}
+
+/** The REST API as one of the demo people: for arranging a scene, never for what a test asserts a person sees. */
+export async function api<T = unknown>(email: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", origin: baseUrl, cookie: sessions[email] ?? "" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+let boardCounter = 0;
+
+/**
+ * A fresh board owned by Alice with Bob as member and Carol as viewer, holding the
+ * given tasks (in To Do), so each test starts from a scene nobody else touches.
+ */
+export async function freshBoard(
+  options: { mode?: "kanban" | "scrum"; tasks?: { title: string; [field: string]: unknown }[] } = {},
+): Promise<{ id: string; key: string; keys: string[] }> {
+  boardCounter += 1;
+  const key = `T${Date.now().toString(36).slice(-5).toUpperCase()}${boardCounter}`.slice(0, 10);
+  const { board } = await api<{ board: { id: string; key: string } }>(ALICE, "POST", "/boards", {
+    name: `Test board ${key}`,
+    key,
+    mode: options.mode ?? "kanban",
+  });
+  await api(ALICE, "POST", `/boards/${board.id}/members`, { email: BOB, role: "member" });
+  await api(ALICE, "POST", `/boards/${board.id}/members`, { email: CAROL, role: "viewer" });
+  const keys: string[] = [];
+  for (const task of options.tasks ?? []) {
+    const { task: made } = await api<{ task: { key: string } }>(ALICE, "POST", `/boards/${board.id}/tasks`, task);
+    keys.push(made.key);
+  }
+  return { id: board.id, key: board.key, keys };
+}
