@@ -1,53 +1,239 @@
-import { createEffect, For, onMount, Show } from "solid-js";
-import { BoardView } from "./components/BoardView";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
+import { Backlog } from "./components/Backlog";
+import { BoardScreen } from "./components/BoardScreen";
+import { ConflictDialog } from "./components/ConflictDialog";
+import { Avatar, Loading, Modal } from "./components/common";
+import { Projects } from "./components/Projects";
+import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
-import { boardsStore, loadBoards, openBoard } from "./stores/boards";
+import { boardsStore, closeBoard, loadBoards, openBoardByKey } from "./stores/boards";
+import { boardPath, navigate, route } from "./stores/route";
 import { checkSession, sessionStore, signOut } from "./stores/session";
+import { dismissToast, toastStore } from "./stores/toasts";
 
 export function App() {
   onMount(() => void checkSession());
-  createEffect(() => {
-    if (sessionStore.user) void loadBoards();
-  });
   return (
-    <Show when={sessionStore.checked}>
+    <Show when={sessionStore.checked} fallback={<Loading what="Lanes" />}>
       <Show when={sessionStore.user} fallback={<SignIn />}>
-        {(user) => <Workspace name={user().name} />}
+        <Workspace />
       </Show>
     </Show>
   );
 }
 
-function Workspace(props: { name: string }) {
+export const SHORTCUTS: [string, string][] = [
+  ["c", "Create a task"],
+  ["/", "Search the board"],
+  ["?", "Show these shortcuts"],
+  ["j / ↓, k / ↑", "Next / previous card"],
+  ["← / →", "Card in the column to the left / right"],
+  ["Enter", "Open the focused card"],
+  ["Space", "Pick up the focused card; arrows move it; Space drops; Escape cancels"],
+  ["Escape", "Close the task or dialog"],
+];
+
+function Workspace() {
+  const [announcement, setAnnouncement] = createSignal("");
+  const [help, setHelp] = createSignal(false);
+  const [creating, setCreating] = createSignal(false);
+  const announce = (text: string) => {
+    // Cleared first so the same words twice are still read out.
+    setAnnouncement("");
+    requestAnimationFrame(() => setAnnouncement(text));
+  };
+
+  void loadBoards();
+  createEffect(
+    on(
+      () => route.boardKey,
+      (key) => {
+        if (key) void openBoardByKey(key);
+        else closeBoard();
+      },
+    ),
+  );
+
+  const onKey = (e: KeyboardEvent) => {
+    const target = e.target as HTMLElement;
+    const typing =
+      target instanceof HTMLInputElement ||
+      target instanceof HTMLTextAreaElement ||
+      target instanceof HTMLSelectElement ||
+      target.isContentEditable;
+    if (typing || e.ctrlKey || e.metaKey || e.altKey || document.querySelector("dialog[open]")) return;
+    if (e.key === "?") {
+      e.preventDefault();
+      setHelp(true);
+    } else if (e.key === "/" && route.screen === "board") {
+      e.preventDefault();
+      document.getElementById("search")?.focus();
+    } else if (e.key === "c" && route.screen === "board" && boardsStore.live.role !== "viewer" && !route.query.at) {
+      e.preventDefault();
+      setCreating(true);
+    } else if ((e.key === "j" || e.key === "k") && !target.closest("[data-key]")) {
+      const first = document.querySelector<HTMLElement>("[data-cell] [data-key]");
+      if (first) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  };
+  document.addEventListener("keydown", onKey);
+  onCleanup(() => document.removeEventListener("keydown", onKey));
+
+  const boardKey = () => route.boardKey;
+  const summary = createMemo(() => boardsStore.boards.find((b) => b.key === boardKey()));
+  const others = createMemo(() => {
+    const seen = new Set<string>();
+    return boardsStore.live.presence.filter((p) => {
+      if (p.userId === sessionStore.user?.id || seen.has(p.userId)) return false;
+      seen.add(p.userId);
+      return true;
+    });
+  });
+  const link = (path: string, label: string, current: boolean) => (
+    <a
+      href={path}
+      aria-current={current ? "page" : undefined}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(path);
+      }}
+    >
+      {label}
+    </a>
+  );
+
   return (
     <div class="app">
-      <header>
-        <h1>Lanes</h1>
-        <label>
-          Board{" "}
-          <select value={boardsStore.current?.board?.id ?? ""} onChange={(e) => void openBoard(e.currentTarget.value)}>
-            <For each={boardsStore.boards}>{(b) => <option value={b.id}>{`${b.key} · ${b.name}`}</option>}</For>
-          </select>
-        </label>
-        <a href="/api/docs">API reference</a>
-        <span class="who">
-          {props.name}{" "}
-          <button type="button" onClick={() => void signOut().then(() => location.reload())}>
-            Sign out
-          </button>
-        </span>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a
+          class="logo"
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate("/");
+          }}
+        >
+          Lanes
+        </a>
+        <Show when={summary()}>
+          {(b) => (
+            <nav aria-label="Board">
+              <span class="board-name">
+                <span class="key">{b().key}</span> {b().name}
+              </span>
+              {link(boardPath(b().key), "Board", route.screen === "board")}
+              <Show when={b().mode === "scrum"}>
+                {link(boardPath(b().key, "backlog"), "Backlog", route.screen === "backlog")}
+              </Show>
+              {link(boardPath(b().key, "settings"), "Settings", route.screen === "settings")}
+            </nav>
+          )}
+        </Show>
+        <span class="spacer" />
+        <Show when={route.boardKey && boardsStore.board}>
+          <section class="presence" aria-label="Also on this board">
+            <For each={others()}>{(p) => <Avatar userId={p.userId} name={p.name} />}</For>
+          </section>
+          <SyncIndicator />
+        </Show>
+        <button type="button" class="icon" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
+          ?
+        </button>
+        <span class="who">{sessionStore.user?.name}</span>
+        <button type="button" onClick={() => void signOut().then(() => navigate("/"))}>
+          Sign out
+        </button>
       </header>
-      <Show when={boardsStore.error}>
-        <p role="alert" class="error">
-          {boardsStore.error}
-        </p>
-      </Show>
-      <Show
-        when={boardsStore.current}
-        fallback={<p class="empty">{boardsStore.loading ? "Loading…" : "No boards yet."}</p>}
-      >
-        {(snapshot) => <BoardView snapshot={snapshot()} />}
+      <div id="main" class="main" tabindex="-1">
+        <Show when={boardsStore.error && route.boardKey}>
+          <p role="alert" class="error">
+            {boardsStore.error} {link("/", "Go to your projects", false)}
+          </p>
+        </Show>
+        <Switch>
+          <Match when={route.screen === "projects"}>
+            <Projects />
+          </Match>
+          <Match when={route.screen === "board" && !boardsStore.error}>
+            <BoardScreen announce={announce} creating={creating()} setCreating={setCreating} />
+          </Match>
+          <Match when={route.screen === "backlog" && !boardsStore.error}>
+            <Backlog announce={announce} />
+          </Match>
+          <Match when={route.screen === "settings" && !boardsStore.error}>
+            <Settings />
+          </Match>
+        </Switch>
+      </div>
+      <div class="sr-only" aria-live="assertive" aria-atomic="true" data-testid="announcer">
+        {announcement()}
+      </div>
+      <div class="toasts" aria-live="polite">
+        <For each={toastStore.toasts}>
+          {(t) => (
+            <div class={`toast ${t.tone}`} role="alert">
+              <span>{t.message}</span>
+              <button type="button" aria-label="Dismiss" onClick={() => dismissToast(t.id)}>
+                ✕
+              </button>
+            </div>
+          )}
+        </For>
+      </div>
+      <ConflictDialog />
+      <Show when={help()}>
+        <Modal title="Keyboard shortcuts" onClose={() => setHelp(false)}>
+          <table class="shortcuts">
+            <tbody>
+              <For each={SHORTCUTS}>
+                {([keys, what]) => (
+                  <tr>
+                    <th scope="row">
+                      <kbd>{keys}</kbd>
+                    </th>
+                    <td>{what}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => setHelp(false)}>
+              Close
+            </button>
+          </div>
+        </Modal>
       </Show>
     </div>
+  );
+}
+
+function SyncIndicator() {
+  const live = () => boardsStore.live;
+  const text = () => {
+    const { status, pending } = live();
+    const waiting = pending === 1 ? "1 change waiting" : `${pending} changes waiting`;
+    if (status === "offline" || status === "connecting" || status === "idle")
+      return pending > 0 ? `Offline · ${waiting}` : "Offline";
+    if (status === "syncing") return pending > 0 ? `Reconnecting · ${waiting}` : "Reconnecting…";
+    if (status === "outdated" || status === "closed" || status === "stopped") return "Not live: reload the page";
+    return pending > 0 ? `Saving ${pending}…` : "Live";
+  };
+  return (
+    <span
+      class="sync"
+      classList={{ offline: live().status !== "online" }}
+      role="status"
+      data-status={live().status}
+      data-pending={live().pending}
+    >
+      <span class="dot" aria-hidden="true" /> {text()}
+    </span>
   );
 }

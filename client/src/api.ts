@@ -1,8 +1,10 @@
+import type { Comment, Role, Worklog } from "../../src/domain/model";
 import type { ClientMessage } from "../../src/domain/protocol";
-import type { Snapshot } from "../../src/domain/views";
+import type { HistoryEntry, Snapshot, TaskView } from "../../src/domain/views";
 import type { CommandAnswer } from "./sync/SyncEngine";
 
-// The SPA's only door to the server. Stores call it; components never fetch.
+// The SPA's only door to the server. Stores call it; components never fetch. Types
+// come from the domain's views, the same functions that shape the API's answers.
 
 export interface BoardSummary {
   id: string;
@@ -17,6 +19,32 @@ export interface User {
   name: string;
 }
 
+export interface BoardMember {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  addedAt: string;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  scope: "read" | "write";
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface LoggedEvent {
+  seq: number;
+  opId: string;
+  actor: string;
+  at: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -28,17 +56,28 @@ export class ApiFailure extends Error {
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, {
-    ...init,
-    headers: { "content-type": "application/json", ...init?.headers },
-  });
-  const body = res.status === 204 ? null : await res.json();
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      ...init,
+      headers: { "content-type": "application/json", ...init?.headers },
+    });
+  } catch {
+    throw new ApiFailure(0, "offline", "Lanes cannot be reached; check your connection and try again.");
+  }
+  const text = res.status === 204 ? "" : await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
   if (!res.ok) {
     const error = (body as { error?: { code: string; message: string } } | null)?.error;
     throw new ApiFailure(
       res.status,
       error?.code ?? "http_error",
-      error?.message ?? `The server answered ${res.status}.`,
+      error?.message ?? `The server answered ${res.status}; try again in a moment.`,
     );
   }
   return body as T;
@@ -66,13 +105,46 @@ async function sendCommand(boardId: string, message: Extract<ClientMessage, { ty
   const conflicts = error.details?.conflicts;
   return { type: "reject", opId, code: error.code, message: error.message, ...(conflicts ? { conflicts } : {}) };
 }
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+});
+const board = (boardId: string) => `/boards/${encodeURIComponent(boardId)}`;
+const task = (boardId: string, key: string) => `${board(boardId)}/tasks/${encodeURIComponent(key)}`;
 
 export const api = {
   sendCommand,
   me: () => request<{ user: User }>("/me"),
-  login: (email: string, password: string) =>
-    request<{ user: User }>("/auth/login", { method: "POST", body: JSON.stringify({ email, password }) }),
-  logout: () => request<null>("/auth/logout", { method: "POST" }),
+  login: (email: string, password: string) => request<{ user: User }>("/auth/login", json("POST", { email, password })),
+  signup: (email: string, name: string, password: string) =>
+    request<{ user: User }>("/auth/signup", json("POST", { email, name, password })),
+  logout: () => request<null>("/auth/logout", json("POST")),
   boards: () => request<{ boards: BoardSummary[] }>("/boards"),
-  snapshot: (boardId: string) => request<Snapshot>(`/boards/${encodeURIComponent(boardId)}/snapshot`),
+  createBoard: (input: { name: string; key: string; mode: "kanban" | "scrum" }) =>
+    request<{ board: BoardSummary }>("/boards", json("POST", input)),
+  snapshot: (boardId: string) => request<Snapshot>(`${board(boardId)}/snapshot`),
+  stateAt: (boardId: string, at: number) => request<Snapshot>(`${board(boardId)}/state?at=${at}`),
+  events: (boardId: string, after: number, limit: number) =>
+    request<{ events: LoggedEvent[]; nextAfter: number | null; seq: number }>(
+      `${board(boardId)}/events?after=${after}&limit=${limit}`,
+    ),
+  task: (boardId: string, key: string) =>
+    request<{ task: TaskView; comments: Comment[]; seq: number }>(task(boardId, key)),
+  worklogs: (boardId: string, key: string) => request<{ worklogs: Worklog[] }>(`${task(boardId, key)}/worklogs`),
+  history: (boardId: string, key: string) =>
+    request<{ key: string; entries: HistoryEntry[] }>(`${task(boardId, key)}/history`),
+  members: (boardId: string) => request<{ members: BoardMember[] }>(`${board(boardId)}/members`),
+  addMember: (boardId: string, email: string, role: Role) =>
+    request<{ member: BoardMember }>(`${board(boardId)}/members`, json("POST", { email, role })),
+  changeRole: (boardId: string, userId: string, role: Role) =>
+    request<{ member: BoardMember }>(
+      `${board(boardId)}/members/${encodeURIComponent(userId)}`,
+      json("PATCH", { role }),
+    ),
+  removeMember: (boardId: string, userId: string) =>
+    request<null>(`${board(boardId)}/members/${encodeURIComponent(userId)}`, json("DELETE")),
+  tokens: () => request<{ tokens: ApiToken[] }>("/tokens"),
+  createToken: (name: string, scope: "read" | "write") =>
+    request<ApiToken & { token: string }>("/tokens", json("POST", { name, scope })),
+  revokeToken: (id: string) => request<null>(`/tokens/${encodeURIComponent(id)}`, json("DELETE")),
 };

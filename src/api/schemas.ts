@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { idSchema, taskKeySchema } from "../domain/commands";
-import { ESTIMATION_STATISTICS, SPRINT_STATES } from "../domain/model";
-import { boardRecord, columnRecord, memberRecord, taskRecord, taskStateRecord } from "../domain/records";
+import {
+  boardRecord,
+  boardSettingsRecord,
+  columnRecord,
+  memberRecord,
+  sprintRecord,
+  taskRecord,
+  taskStateRecord,
+} from "../domain/records";
 
 // Shapes of what the API returns, for the OpenAPI document. Requests are validated
 // with the domain's own command schemas.
@@ -41,72 +48,9 @@ export const taskSchema = taskRecord
   .extend({ time: timeTrackingSchema, children: childProgressSchema.nullable() })
   .meta({ id: "Task" });
 
-const sprintScope = z.object({
-  keys: z.array(z.string()),
-  points: z.number(),
-  seconds: z
-    .number()
-    .int()
-    .nullable()
-    .meta({ description: "Original estimates, sub-tasks included; null in records from before sprints kept time." }),
-});
+export const sprintSchema = sprintRecord.meta({ id: "Sprint" });
 
-export const sprintSchema = z
-  .object({
-    id: z.string().meta({ example: "spr_42" }),
-    number: z.number().int(),
-    name: z.string(),
-    goal: z.string(),
-    startDate: z.string().nullable(),
-    endDate: z.string().nullable(),
-    state: z.enum(SPRINT_STATES),
-    startedAt: z.string().nullable(),
-    completedAt: z.string().nullable(),
-    committed: sprintScope.nullable().meta({ description: "The scope when the sprint started." }),
-    scopeChanges: z
-      .array(
-        z.object({
-          seq: z.number().int(),
-          at: z.string(),
-          key: z.string(),
-          kind: z.enum(["added", "removed", "points"]),
-          points: z.number().nullable(),
-          previousPoints: z.number().nullable().optional(),
-        }),
-      )
-      .meta({ description: "Every change of scope while the sprint was active, with its time (for burndown)." }),
-    report: z
-      .object({
-        committed: sprintScope,
-        completed: sprintScope,
-        addedAfterStart: sprintScope,
-        removedAfterStart: sprintScope,
-        carriedOver: sprintScope.extend({
-          to: z.string().nullable(),
-          remainingSeconds: z.number().int().nullable().meta({ description: "The work left on what moved on." }),
-        }),
-        spentSeconds: z
-          .number()
-          .int()
-          .nullable()
-          .meta({ description: "Time logged on the sprint's tasks between its start and its completion." }),
-      })
-      .nullable()
-      .meta({ description: "Recorded when the sprint was completed." }),
-  })
-  .meta({ id: "Sprint" });
-
-export const boardSettingsSchema = z
-  .object({
-    hoursPerDay: z.number().int(),
-    daysPerWeek: z.number().int(),
-    parallelSprints: z.boolean(),
-    estimationStatistic: z
-      .enum(ESTIMATION_STATISTICS)
-      .meta({ description: "What sprints are planned and burned down in: story points or estimated time." }),
-    workingDays: z.array(z.number().int()).meta({ description: "ISO weekdays the team works, 1 Monday … 7 Sunday." }),
-  })
-  .meta({ id: "BoardSettings" });
+export const boardSettingsSchema = boardSettingsRecord.meta({ id: "BoardSettings" });
 
 export const worklogSchema = z
   .object({

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { BOARD_MODES, CATEGORIES, PRIORITIES, ROLES, TASK_TYPES, TRACKED_FIELDS, WIP_MODES } from "./model";
+import {
+  BOARD_MODES,
+  CATEGORIES,
+  ESTIMATION_STATISTICS,
+  PRIORITIES,
+  ROLES,
+  SPRINT_STATES,
+  TASK_TYPES,
+  TRACKED_FIELDS,
+  WIP_MODES,
+} from "./model";
 
 // The board's records as they travel: in a snapshot, over the live connection and
 // in the API's answers. Defined once here; the API document and the web app's sync
@@ -60,4 +70,68 @@ export const boardRecord = z.object({
   createdAt: z.string(),
   createdBy: z.string(),
   deletedAt: z.string().nullable(),
+});
+
+// Sprints and settings travel in snapshots too: the backlog reads them from the live board.
+const sprintScope = z.object({
+  keys: z.array(z.string()),
+  points: z.number(),
+  seconds: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: "Original estimates, sub-tasks included; null in records from before sprints kept time." }),
+});
+
+export const sprintRecord = z.object({
+  id: z.string().meta({ example: "spr_42" }),
+  number: z.number().int(),
+  name: z.string(),
+  goal: z.string(),
+  startDate: z.string().nullable(),
+  endDate: z.string().nullable(),
+  state: z.enum(SPRINT_STATES),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  committed: sprintScope.nullable().meta({ description: "The scope when the sprint started." }),
+  scopeChanges: z
+    .array(
+      z.object({
+        seq: z.number().int(),
+        at: z.string(),
+        key: z.string(),
+        kind: z.enum(["added", "removed", "points"]),
+        points: z.number().nullable(),
+        previousPoints: z.number().nullable().optional(),
+      }),
+    )
+    .meta({ description: "Every change of scope while the sprint was active, with its time (for burndown)." }),
+  report: z
+    .object({
+      committed: sprintScope,
+      completed: sprintScope,
+      addedAfterStart: sprintScope,
+      removedAfterStart: sprintScope,
+      carriedOver: sprintScope.extend({
+        to: z.string().nullable(),
+        remainingSeconds: z.number().int().nullable().meta({ description: "The work left on what moved on." }),
+      }),
+      spentSeconds: z
+        .number()
+        .int()
+        .nullable()
+        .meta({ description: "Time logged on the sprint's tasks between its start and its completion." }),
+    })
+    .nullable()
+    .meta({ description: "Recorded when the sprint was completed." }),
+});
+
+export const boardSettingsRecord = z.object({
+  hoursPerDay: z.number().int(),
+  daysPerWeek: z.number().int(),
+  parallelSprints: z.boolean(),
+  estimationStatistic: z
+    .enum(ESTIMATION_STATISTICS)
+    .meta({ description: "What sprints are planned and burned down in: story points or estimated time." }),
+  workingDays: z.array(z.number().int()).meta({ description: "ISO weekdays the team works, 1 Monday … 7 Sunday." }),
 });

@@ -1,47 +1,85 @@
 import { createSignal, Show } from "solid-js";
-import { sessionStore, signIn } from "../stores/session";
+import { clearSessionError, sessionStore, signIn, signUp } from "../stores/session";
 
 export function SignIn() {
+  const [mode, setMode] = createSignal<"in" | "up">("in");
   const [email, setEmail] = createSignal("");
+  const [name, setName] = createSignal("");
   const [password, setPassword] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setBusy(true);
-    await signIn(email(), password());
+    if (mode() === "in") await signIn(email(), password());
+    else await signUp(email(), name(), password());
     setBusy(false);
   };
+  const switchTo = (next: "in" | "up") => {
+    clearSessionError();
+    setMode(next);
+  };
   return (
-    <form class="sign-in" onSubmit={(e) => void submit(e)} aria-label="Sign in">
-      <h2>Sign in to Lanes</h2>
-      <label>
-        Email
-        <input
-          type="email"
-          autocomplete="username"
-          required
-          value={email()}
-          onInput={(e) => setEmail(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Password
-        <input
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password()}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
-      <Show when={sessionStore.error}>
-        <p role="alert" class="error">
-          {sessionStore.error}
+    <main class="sign-in-page">
+      <form class="sign-in" onSubmit={(e) => void submit(e)} aria-label={mode() === "in" ? "Sign in" : "Sign up"}>
+        <h1>Lanes</h1>
+        <h2>{mode() === "in" ? "Sign in" : "Create your account"}</h2>
+        <Show when={mode() === "up"}>
+          <label>
+            Name
+            <input autocomplete="name" required value={name()} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+        </Show>
+        <label>
+          Email
+          <input
+            type="email"
+            autocomplete="username"
+            required
+            value={email()}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            autocomplete={mode() === "in" ? "current-password" : "new-password"}
+            minLength={mode() === "up" ? 10 : undefined}
+            required
+            value={password()}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        <Show when={sessionStore.error}>
+          <p role="alert" class="error">
+            {sessionStore.error}
+          </p>
+        </Show>
+        <button type="submit" class="primary" disabled={busy()}>
+          {mode() === "in" ? "Sign in" : "Sign up"}
+        </button>
+        <p class="switch">
+          <Show
+            when={mode() === "in"}
+            fallback={
+              <>
+                Have an account?{" "}
+                <button type="button" class="link" onClick={() => switchTo("in")}>
+                  Sign in
+                </button>
+              </>
+            }
+          >
+            New to Lanes?{" "}
+            <button type="button" class="link" onClick={() => switchTo("up")}>
+              Create an account
+            </button>
+          </Show>
         </p>
-      </Show>
-      <button type="submit" disabled={busy()}>
-        Sign in
-      </button>
-    </form>
+        <Show when={import.meta.env.DEV}>
+          <p class="hint">Demo: alice@lanes.dev / alice-demo-password (owner), bob@lanes.dev / bob-demo-password.</p>
+        </Show>
+      </form>
+    </main>
   );
 }

@@ -1,44 +1,53 @@
+import { batch } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { shownInColumn } from "../../../src/domain/model";
+import { decide } from "../../../src/domain/decide";
+import type { FieldConflict } from "../../../src/domain/errors";
+import type { BoardState, Role } from "../../../src/domain/model";
 import type { PresenceEntry } from "../../../src/domain/protocol";
-import { type Snapshot, snapshotOf } from "../../../src/domain/views";
 import { api, type BoardSummary } from "../api";
+import { boardStateFromSnapshot } from "../sync/boardMessages";
 import { browserTransport } from "../sync/browserTransport";
 import { indexedDbPendingStore } from "../sync/indexedDbPendingStore";
-import {
-  type ClientCommand,
-  type ConflictReport,
-  type FailureReport,
-  SyncEngine,
-  type SyncStatus,
-} from "../sync/SyncEngine";
+import { type ClientCommand, type PresenceActivity, SyncEngine, type SyncStatus } from "../sync/SyncEngine";
 import { sessionStore } from "./session";
+import { toast } from "./toasts";
 
 // Which boards there are and the one on screen: loaded over REST (so the board shows
-// at once), then kept live by the sync engine, whose view (confirmed + pending) replaces
-// it with every change.
+// at once), then kept live by the sync engine, whose view (confirmed + pending)
+// replaces it with every change.
+
+/** A change the board refused because someone changed the same field first, as the dialog shows it. */
+export interface ConflictView {
+  opId: string;
+  command: ClientCommand;
+  conflicts: FieldConflict[];
+}
 
 interface BoardsState {
   boards: BoardSummary[];
-  current: Snapshot | null;
+  boardsLoaded: boolean;
+  /** The board on screen, as this person sees it (their pending changes included). */
+  board: BoardState | null;
+  boardId: string | null;
   loading: boolean;
   error: string | null;
-  /** The live connection of the board on screen: its state, the changes refused, who else is here. */
   live: {
     status: SyncStatus;
     pending: number;
-    conflicts: ConflictReport[];
-    failures: FailureReport[];
+    conflicts: ConflictView[];
     presence: PresenceEntry[];
+    role: Role;
   };
 }
 
 const [state, setState] = createStore<BoardsState>({
   boards: [],
-  current: null,
-  loading: true,
+  boardsLoaded: false,
+  board: null,
+  boardId: null,
+  loading: false,
   error: null,
-  live: { status: "idle", pending: 0, conflicts: [], failures: [], presence: [] },
+  live: { status: "idle", pending: 0, conflicts: [], presence: [], role: "viewer" },
 });
 
 export const boardsStore = state;
@@ -48,29 +57,102 @@ let engine: SyncEngine | null = null;
 export async function loadBoards(): Promise<void> {
   try {
     const { boards } = await api.boards();
-    setState({ boards, loading: false, error: null });
-    const first = boards[0];
-    if (first && !state.current) await openBoard(first.id);
+    setState({ boards, boardsLoaded: true, error: null });
   } catch (error) {
-    setState({ loading: false, error: (error as Error).message });
+    setState({ boardsLoaded: true, error: (error as Error).message });
   }
 }
 
-export async function openBoard(boardId: string): Promise<void> {
-  engine?.stop();
-  engine = null;
+export async function createBoard(input: { name: string; key: string; mode: "kanban" | "scrum" }): Promise<boolean> {
   try {
-    setState("current", await api.snapshot(boardId));
+    const { board } = await api.createBoard(input);
+    setState("boards", (list) => [...list, board]);
+    return true;
   } catch (error) {
-    setState("error", (error as Error).message);
+    toast((error as Error).message);
+    return false;
+  }
+}
+
+/** Shows the board with this key (WEB): its last state at once, then live. */
+export async function openBoardByKey(key: string): Promise<void> {
+  if (!state.boardsLoaded) await loadBoards();
+  const summary = state.boards.find((b) => b.key === key);
+  if (!summary) {
+    closeBoard();
+    setState({ error: `There is no board ${key} you can see; pick one from your projects.`, loading: false });
     return;
   }
-  goLive(boardId);
+  if (state.boardId === summary.id && state.board) return;
+  closeBoard();
+  setState({ boardId: summary.id, loading: true, error: null });
+  try {
+    const snapshot = await api.snapshot(summary.id);
+    const board = boardStateFromSnapshot(snapshot.seq, snapshot);
+    if (state.boardId !== summary.id) return;
+    if (!board) throw new Error("This board cannot be shown by this version of Lanes; reload the page.");
+    const me = sessionStore.user?.id ?? "";
+    setState({ board, loading: false, live: { ...state.live, role: board.members[me]?.role ?? "viewer" } });
+  } catch (error) {
+    setState({ loading: false, error: (error as Error).message });
+    return;
+  }
+  goLive(summary.id);
 }
 
-/** Changes the board on screen: shown at once, sent in order, reported in `live` if refused. */
+export function closeBoard(): void {
+  engine?.stop();
+  engine = null;
+  setState({
+    board: null,
+    boardId: null,
+    live: { status: "idle", pending: 0, conflicts: [], presence: [], role: "viewer" },
+  });
+}
+
+/**
+ * Changes the board on screen: checked here by the board's own rules first (a full
+ * column with a hard WIP limit, a viewer's edit), so a refusal is said at once and
+ * nothing moves; then shown at once, sent in order, and any later refusal reported.
+ */
 export function change(command: ClientCommand): string | null {
-  return engine?.submit(command) ?? null;
+  const board = state.board;
+  if (!engine || !board) return null;
+  const userId = sessionStore.user?.id ?? "";
+  const seq = board.seq + 1;
+  const decision = decide(board, command, {
+    actor: userId,
+    role: state.live.role,
+    at: new Date().toISOString(),
+    seq,
+    baseSeq: seq,
+  });
+  if (decision.kind === "error") {
+    toast(decision.error.message);
+    return null;
+  }
+  // Nothing would change: nothing to send, but not a refusal either.
+  if (decision.kind === "unchanged") return "";
+  return engine.submit(command);
+}
+
+export function setPresence(taskKey: string | null, activity: PresenceActivity | null): void {
+  engine?.setPresence(taskKey, activity);
+}
+
+/** "Apply mine": the same change again, based on the board as it is now. */
+export function applyMine(opId: string): void {
+  engine?.conflicts.find((c) => c.opId === opId)?.reapply();
+}
+
+/** "Keep theirs": drops the change. */
+export function keepTheirs(opId: string): void {
+  engine?.conflicts.find((c) => c.opId === opId)?.discard();
+}
+
+/** A board's id by its key, for links between boards. */
+export function boardIdOf(key: string): string | null {
+  return state.boards.find((b) => b.key === key)?.id ?? null;
 }
 
 function goLive(boardId: string): void {
@@ -78,29 +160,43 @@ function goLive(boardId: string): void {
   const live = new SyncEngine({
     transport: browserTransport(boardId),
     pendingStore: indexedDbPendingStore(boardId, userId),
-    actor: { userId, role: "member" },
+    actor: { userId, role: state.live.role },
     sendLarge: (message) => api.sendCommand(boardId, message),
   });
   engine = live;
+  const told = new Set<string>();
   live.subscribe(() => {
     if (engine !== live) return;
+    // Failures become toasts once; the engine's list is then cleared.
+    for (const failure of live.failures) {
+      if (!told.has(failure.opId)) {
+        told.add(failure.opId);
+        toast(failure.message);
+      }
+      failure.dismiss();
+    }
     const board = live.state;
-    if (board) setState("current", reconcile(snapshotOf(board)));
-    setState("live", {
-      status: live.status,
-      pending: live.pending.length,
-      conflicts: [...live.conflicts],
-      failures: [...live.failures],
-      presence: [...live.presence],
+    batch(() => {
+      // The engine folds its confirmed state in place; the store gets its own copy.
+      if (board) setState("board", reconcile(structuredClone(board), { key: "key", merge: true }));
+      setState("live", {
+        status: live.status,
+        pending: live.pending.length,
+        conflicts: live.conflicts.map((c) => ({ opId: c.opId, command: c.command, conflicts: [...c.conflicts] })),
+        presence: [...live.presence],
+        role: live.session?.role ?? state.live.role,
+      });
     });
+    if (live.problem && (live.status === "outdated" || live.status === "closed")) toast(live.problem);
   });
   void live.start();
 }
 
 // Back online: no need to wait out the backoff.
-if (typeof window !== "undefined") window.addEventListener("online", () => engine?.reconnectNow());
+window.addEventListener("online", () => engine?.reconnectNow());
 
-/** The cards a column shows, top to bottom. */
-export function cardsOf(snapshot: Snapshot, columnId: string) {
-  return shownInColumn(snapshot.tasks, columnId);
+/** A member's name as the board knows it. */
+export function memberName(board: BoardState | null, userId: string | null): string {
+  if (!userId) return "Unassigned";
+  return board?.members[userId]?.name ?? "Someone";
 }

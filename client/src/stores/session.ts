@@ -21,7 +21,7 @@ export async function checkSession(): Promise<void> {
     setState({
       user: null,
       checked: true,
-      error: error instanceof ApiFailure && error.status === 401 ? null : String(error),
+      error: error instanceof ApiFailure && error.status === 401 ? null : (error as Error).message,
     });
   }
 }
@@ -35,7 +35,20 @@ export async function signIn(email: string, password: string): Promise<void> {
   }
 }
 
+export async function signUp(email: string, name: string, password: string): Promise<void> {
+  try {
+    const { user } = await api.signup(email, name, password);
+    setState({ user, error: null });
+  } catch (error) {
+    setState("error", (error as Error).message);
+  }
+}
+
+export function clearSessionError(): void {
+  setState("error", null);
+}
+
 export async function signOut(): Promise<void> {
-  await api.logout();
+  await api.logout().catch(() => {});
   setState({ user: null, error: null });
 }

@@ -3,7 +3,14 @@ import type { FieldConflict } from "../../../src/domain/errors";
 import { type BoardEvent, boardEventSchema, storedEventSchema, upcast } from "../../../src/domain/events";
 import { type BoardState, DEFAULT_BOARD_SETTINGS } from "../../../src/domain/model";
 import { type ServerMessage, serverMessage } from "../../../src/domain/protocol";
-import { boardRecord, columnRecord, memberRecord, taskStateRecord } from "../../../src/domain/records";
+import {
+  boardRecord,
+  boardSettingsRecord,
+  columnRecord,
+  memberRecord,
+  sprintRecord,
+  taskStateRecord,
+} from "../../../src/domain/records";
 
 // What arrives from the board, checked before the engine acts on it. The protocol
 // module types the envelope; the board's state and events inside it are checked
@@ -48,12 +55,15 @@ const snapshotSchema = z.object({
   columns: z.array(columnRecord),
   tasks: z.array(taskStateRecord),
   members: z.array(memberRecord),
+  // Older boards' snapshots may lack them; the engine then starts from none and the defaults.
+  sprints: z.array(sprintRecord).optional(),
+  settings: boardSettingsRecord.optional(),
 });
 
 /**
  * The board a snapshot message describes, as the state the engine folds events into.
- * The snapshot carries no comments or worklogs (a task carries its time spent): those
- * the engine knows are the ones it saw arrive as events. Null when the snapshot is not
+ * The snapshot carries no comments, worklogs or timers (a task carries its time spent):
+ * those the engine knows are the ones it saw arrive as events. Null when the snapshot is not
  * one this build can read.
  */
 export function boardStateFromSnapshot(seq: number, raw: unknown): BoardState | null {
@@ -69,10 +79,10 @@ export function boardStateFromSnapshot(seq: number, raw: unknown): BoardState | 
     comments: {},
     members: Object.fromEntries(snapshot.members.map((m) => [m.userId, m])),
     worklogs: {},
-    // Sprints and settings are read from the API when shown; the engine needs neither to fold tasks.
-    sprints: {},
+    // The backlog and sprint planning read sprints from the live board.
+    sprints: Object.fromEntries((snapshot.sprints ?? []).map((s) => [s.id, s])),
     timers: {},
-    settings: { ...DEFAULT_BOARD_SETTINGS },
+    settings: { ...DEFAULT_BOARD_SETTINGS, ...snapshot.settings },
   };
 }
 

@@ -1,0 +1,689 @@
+import { createEffect, createMemo, createSignal, For, type JSX, on, onCleanup, Show } from "solid-js";
+import { parseDuration } from "../../../src/domain/durations";
+import { orderedColumns, PRIORITIES, TASK_TYPES, type Task } from "../../../src/domain/model";
+import { duration, eventLabel, when } from "../format";
+import { renderMarkdown } from "../markdown";
+import { boardsStore, change, memberName, setPresence } from "../stores/boards";
+import { boardPath, navigate, route, withQuery } from "../stores/route";
+import { sessionStore } from "../stores/session";
+import { closeTaskDetail, loadTaskDetail, taskDetailStore } from "../stores/taskDetail";
+import { Avatar, FieldError, Modal } from "./common";
+
+// Everything about one task, beside the board (full screen on a phone), at its own
+// URL. Every field is edited in place and saved as the live board's command.
+
+export function TaskDrawer(props: { taskKey: string; announce: (text: string) => void }) {
+  const board = () => boardsStore.board;
+  const task = () => board()?.tasks[props.taskKey];
+  const me = () => sessionStore.user?.id ?? "";
+  const canEdit = () => boardsStore.live.role !== "viewer";
+  const [tab, setTab] = createSignal<"details" | "history">("details");
+  const [logging, setLogging] = createSignal(false);
+  const close = () => navigate(withQuery({}, boardPath(route.boardKey ?? "")));
+
+  // The drawer's extra data follows the board: any new event may be about this task.
+  createEffect(
+    on([() => props.taskKey, () => board()?.seq, () => boardsStore.boardId], ([key, seq, boardId]) => {
+      if (boardId && seq !== undefined) void loadTaskDetail(boardId, key, seq);
+    }),
+  );
+  createEffect(
+    on(
+      () => props.taskKey,
+      (key) => setPresence(key, "editing"),
+    ),
+  );
+  onCleanup(() => {
+    setPresence(null, null);
+    closeTaskDetail();
+  });
+
+  const update = (changes: Record<string, unknown>) => change({ type: "updateTask", key: props.taskKey, changes });
+
+  let panel!: HTMLElement;
+  createEffect(
+    on(
+      () => props.taskKey,
+      () => requestAnimationFrame(() => panel?.focus()),
+    ),
+  );
+
+  return (
+    <aside
+      class="drawer"
+      role="dialog"
+      aria-label={`${props.taskKey} details`}
+      tabindex="-1"
+      ref={panel}
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) {
+          e.preventDefault();
+          close();
+          requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-key="${props.taskKey}"]`)?.focus());
+        }
+      }}
+    >
+      <Show
+        when={task()}
+        fallback={
+          <div class="drawer-body">
+            <p role="alert">There is no task {props.taskKey} on this board.</p>
+            <button type="button" onClick={close}>
+              Close
+            </button>
+          </div>
+        }
+      >
+        {(t) => (
+          <div class="drawer-body">
+            <header class="drawer-head">
+              <span class="key">{t().key}</span>
+              <Show when={t().parentKey}>
+                {(parent) => (
+                  <a
+                    href={boardPath(route.boardKey ?? "", parent())}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(boardPath(route.boardKey ?? "", parent()));
+                    }}
+                  >
+                    in {parent()}
+                  </a>
+                )}
+              </Show>
+              <span class="spacer" />
+              <WatchButton task={t()} me={me()} canEdit={canEdit()} />
+              <button type="button" class="close" aria-label="Close task" onClick={close}>
+                ✕
+              </button>
+            </header>
+            <InlineText
+              label="Title"
+              value={t().title}
+              disabled={!canEdit()}
+              onSave={(title) => update({ title })}
+              display={(v) => <h2 class="task-title">{v}</h2>}
+            />
+            <div class="tabs" role="tablist" aria-label="Task sections">
+              <button type="button" role="tab" aria-selected={tab() === "details"} onClick={() => setTab("details")}>
+                Details
+              </button>
+              <button type="button" role="tab" aria-selected={tab() === "history"} onClick={() => setTab("history")}>
+                History
+              </button>
+            </div>
+            <Show when={tab() === "details"} fallback={<History />}>
+              <Fields task={t()} canEdit={canEdit()} update={update} />
+              <Description task={t()} canEdit={canEdit()} update={update} />
+              <TimeTracking task={t()} canEdit={canEdit()} onLog={() => setLogging(true)} />
+              <Subtasks task={t()} canEdit={canEdit()} />
+              <Comments task={t()} canEdit={canEdit()} />
+            </Show>
+            <Show when={logging()}>
+              <LogWork task={t()} onClose={() => setLogging(false)} announce={props.announce} />
+            </Show>
+          </div>
+        )}
+      </Show>
+    </aside>
+  );
+}
+
+function WatchButton(props: { task: Task; me: string; canEdit: boolean }) {
+  const watching = () => props.task.watchers.includes(props.me);
+  return (
+    <button
+      type="button"
+      aria-pressed={watching()}
+      disabled={!props.canEdit}
+      onClick={() =>
+        change({
+          type: "updateTask",
+          key: props.task.key,
+          changes: { watchers: watching() ? { remove: [props.me] } : { add: [props.me] } },
+        })
+      }
+    >
+      {watching() ? "Watching" : "Watch"} · {props.task.watchers.length}
+    </button>
+  );
+}
+
+/** A value shown as text that turns into an input on click or Enter; Enter or leaving saves, Escape cancels. */
+function InlineText(props: {
+  label: string;
+  value: string;
+  disabled: boolean;
+  onSave: (value: string) => void;
+  display?: (value: string) => JSX.Element;
+  placeholder?: string;
+}) {
+  const [editing, setEditing] = createSignal(false);
+  let input!: HTMLInputElement;
+  const save = () => {
+    if (!editing()) return;
+    setEditing(false);
+    const next = input.value.trim();
+    if (next !== props.value) props.onSave(next);
+  };
+  return (
+    <Show
+      when={editing()}
+      fallback={
+        <button
+          type="button"
+          class="inline-edit"
+          aria-label={`${props.label}: ${props.value || "none"}. Edit`}
+          disabled={props.disabled}
+          onClick={() => {
+            setEditing(true);
+            input.focus();
+            input.select();
+          }}
+        >
+          {props.display
+            ? props.display(props.value)
+            : props.value || <span class="muted">{props.placeholder ?? "None"}</span>}
+        </button>
+      }
+    >
+      <input
+        ref={(el) => {
+          input = el;
+          requestAnimationFrame(() => el.focus());
+        }}
+        class="inline-input"
+        aria-label={props.label}
+        value={props.value}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            save();
+          } else if (e.key === "Escape") {
+            e.preventDefault();
+            e.stopPropagation();
+            setEditing(false);
+          }
+        }}
+        onBlur={save}
+      />
+    </Show>
+  );
+}
+
+function Fields(props: { task: Task; canEdit: boolean; update: (changes: Record<string, unknown>) => void }) {
+  const board = () => boardsStore.board;
+  const columns = createMemo(() => (board() ? orderedColumns(board() as NonNullable<ReturnType<typeof board>>) : []));
+  const members = () => Object.values(board()?.members ?? {}).sort((a, b) => a.name.localeCompare(b.name));
+  const t = () => props.task;
+  const [labelsError, setLabelsError] = createSignal<string | null>(null);
+  const [estimateError, setEstimateError] = createSignal<string | null>(null);
+  const saveEstimate = (field: "originalEstimate" | "remainingEstimate", text: string) => {
+    if (text === "") return props.update({ [field]: null });
+    const parsed = parseDuration(text, board()?.settings);
+    if (!parsed.ok) return setEstimateError(parsed.message);
+    setEstimateError(null);
+    props.update({ [field]: text });
+  };
+  return (
+    <dl class="fields">
+      <dt>Status</dt>
+      <dd>
+        <select
+          aria-label="Status"
+          disabled={!props.canEdit}
+          value={t().columnId}
+          onChange={(e) => {
+            const columnId = e.currentTarget.value;
+            e.currentTarget.value = t().columnId;
+            change({ type: "moveTask", key: t().key, columnId, position: "bottom" });
+          }}
+        >
+          <For each={columns()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
+        </select>
+      </dd>
+      <dt>Type</dt>
+      <dd>
+        <select
+          aria-label="Type"
+          disabled={!props.canEdit}
+          value={t().type}
+          onChange={(e) => props.update({ type: e.currentTarget.value })}
+        >
+          <For each={TASK_TYPES}>{(v) => <option value={v}>{v}</option>}</For>
+        </select>
+      </dd>
+      <dt>Priority</dt>
+      <dd>
+        <select
+          aria-label="Priority"
+          disabled={!props.canEdit}
+          value={t().priority}
+          onChange={(e) => props.update({ priority: e.currentTarget.value })}
+        >
+          <For each={PRIORITIES}>{(v) => <option value={v}>{v}</option>}</For>
+        </select>
+      </dd>
+      <dt>Assignee</dt>
+      <dd>
+        <select
+          aria-label="Assignee"
+          disabled={!props.canEdit}
+          value={t().assigneeId ?? ""}
+          onChange={(e) => props.update({ assigneeId: e.currentTarget.value || null })}
+        >
+          <option value="">Unassigned</option>
+          <For each={members()}>{(m) => <option value={m.userId}>{m.name}</option>}</For>
+        </select>
+      </dd>
+      <dt>Story points</dt>
+      <dd>
+        <InlineText
+          label="Story points"
+          value={t().storyPoints === null ? "" : String(t().storyPoints)}
+          disabled={!props.canEdit}
+          onSave={(v) => props.update({ storyPoints: v === "" ? null : Number(v) })}
+        />
+      </dd>
+      <dt>Labels</dt>
+      <dd>
+        <InlineText
+          label="Labels"
+          value={t().labels.join(", ")}
+          disabled={!props.canEdit}
+          placeholder="No labels"
+          onSave={(v) => {
+            const next = v.split(/[,\s]+/).filter(Boolean);
+            if (next.some((l) => l.length > 64)) return setLabelsError("A label is at most 64 characters.");
+            setLabelsError(null);
+            props.update({
+              labels: {
+                add: next.filter((l) => !t().labels.includes(l)),
+                remove: t().labels.filter((l) => !next.includes(l)),
+              },
+            });
+          }}
+        />
+        <FieldError message={labelsError()} />
+      </dd>
+      <dt>Due date</dt>
+      <dd>
+        <input
+          type="date"
+          aria-label="Due date"
+          disabled={!props.canEdit}
+          value={t().dueDate ?? ""}
+          onChange={(e) => props.update({ dueDate: e.currentTarget.value || null })}
+        />
+      </dd>
+      <dt>Estimate</dt>
+      <dd>
+        <InlineText
+          label="Original estimate"
+          value={t().originalEstimateSeconds === null ? "" : duration(t().originalEstimateSeconds, board()?.settings)}
+          disabled={!props.canEdit}
+          placeholder="Not estimated"
+          onSave={(v) => saveEstimate("originalEstimate", v)}
+        />
+      </dd>
+      <dt>Remaining</dt>
+      <dd>
+        <InlineText
+          label="Remaining estimate"
+          value={t().remainingEstimateSeconds === null ? "" : duration(t().remainingEstimateSeconds, board()?.settings)}
+          disabled={!props.canEdit}
+          placeholder="Not estimated"
+          onSave={(v) => saveEstimate("remainingEstimate", v)}
+        />
+        <FieldError message={estimateError()} />
+      </dd>
+      <dt>Reporter</dt>
+      <dd>{memberName(board(), t().reporterId)}</dd>
+      <dt>Created</dt>
+      <dd>{when(t().createdAt)}</dd>
+    </dl>
+  );
+}
+
+function Description(props: { task: Task; canEdit: boolean; update: (changes: Record<string, unknown>) => void }) {
+  const [editing, setEditing] = createSignal(false);
+  const [draft, setDraft] = createSignal("");
+  return (
+    <section class="section" aria-label="Description">
+      <h3>Description</h3>
+      <Show
+        when={editing()}
+        fallback={
+          <>
+            <Show when={props.task.description} fallback={<p class="muted">No description.</p>}>
+              {/* Sanitized by renderMarkdown: nothing in a description can run. */}
+              <div class="markdown" innerHTML={renderMarkdown(props.task.description)} />
+            </Show>
+            <Show when={props.canEdit}>
+              <button
+                type="button"
+                onClick={() => {
+                  setDraft(props.task.description);
+                  setEditing(true);
+                }}
+              >
+                Edit description
+              </button>
+            </Show>
+          </>
+        }
+      >
+        <textarea
+          aria-label="Description (markdown)"
+          rows="8"
+          value={draft()}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+          ref={(el) => requestAnimationFrame(() => el.focus())}
+        />
+        <div class="actions">
+          <button type="button" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            class="primary"
+            onClick={() => {
+              if (draft() !== props.task.description) props.update({ description: draft() });
+              setEditing(false);
+            }}
+          >
+            Save description
+          </button>
+        </div>
+      </Show>
+    </section>
+  );
+}
+
+function TimeTracking(props: { task: Task; canEdit: boolean; onLog: () => void }) {
+  const board = () => boardsStore.board;
+  const me = () => sessionStore.user?.id ?? "";
+  const timer = () => board()?.timers[me()];
+  const running = () => timer()?.taskKey === props.task.key;
+  const spent = () => props.task.timeSpentSeconds;
+  const left = () => props.task.remainingEstimateSeconds ?? 0;
+  const percent = () => (spent() + left() === 0 ? 0 : Math.round((spent() / (spent() + left())) * 100));
+  return (
+    <section class="section" aria-label="Time tracking">
+      <h3>Time tracking</h3>
+      <div
+        class="progress big"
+        role="progressbar"
+        aria-label="Time logged"
+        aria-valuenow={percent()}
+        aria-valuemin="0"
+        aria-valuemax="100"
+      >
+        <span style={{ width: `${percent()}%` }} />
+      </div>
+      <p class="time-figures">
+        <span data-testid="time-logged">Logged {duration(spent(), board()?.settings)}</span> ·{" "}
+        <span data-testid="time-remaining">
+          Remaining {duration(props.task.remainingEstimateSeconds, board()?.settings)}
+        </span>{" "}
+        · Estimate {duration(props.task.originalEstimateSeconds, board()?.settings)}
+      </p>
+      <Show when={props.canEdit}>
+        <div class="actions left">
+          <button type="button" onClick={props.onLog}>
+            Log work
+          </button>
+          <Show
+            when={running()}
+            fallback={
+              <button type="button" onClick={() => change({ type: "startTimer", key: props.task.key })}>
+                Start timer
+              </button>
+            }
+          >
+            <button type="button" class="running" onClick={() => change({ type: "stopTimer", key: props.task.key })}>
+              Stop timer (since {when(timer()?.startedAt)})
+            </button>
+          </Show>
+        </div>
+      </Show>
+      <Show when={taskDetailStore.worklogs.length > 0}>
+        <ul class="worklogs" aria-label="Work logged">
+          <For each={taskDetailStore.worklogs}>
+            {(w) => (
+              <li>
+                {memberName(board(), w.authorId)} logged {duration(w.timeSpentSeconds, board()?.settings)} ·{" "}
+                {when(w.startedAt)}
+                <Show when={w.comment}> · {w.comment}</Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}
+
+function LogWork(props: { task: Task; onClose: () => void; announce: (text: string) => void }) {
+  const board = () => boardsStore.board;
+  const [spent, setSpent] = createSignal("");
+  const [mode, setMode] = createSignal<"auto" | "leave" | "new">("auto");
+  const [remaining, setRemaining] = createSignal("");
+  const [comment, setComment] = createSignal("");
+  const [error, setError] = createSignal<string | null>(null);
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const parsed = parseDuration(spent(), board()?.settings);
+    if (!parsed.ok) return setError(parsed.message);
+    if (mode() === "new") {
+      const left = parseDuration(remaining(), board()?.settings);
+      if (!left.ok) return setError(`Remaining estimate: ${left.message}`);
+    }
+    const opId = change({
+      type: "logWork",
+      key: props.task.key,
+      timeSpent: spent().trim(),
+      ...(comment().trim() ? { comment: comment().trim() } : {}),
+      adjust: mode() === "new" ? { mode: "new", value: remaining().trim() } : { mode: mode() },
+    });
+    if (opId === null) return;
+    props.announce(`Logged ${spent().trim()} on ${props.task.key}.`);
+    props.onClose();
+  };
+  return (
+    <Modal title={`Log work on ${props.task.key}`} onClose={props.onClose}>
+      <form onSubmit={submit}>
+        <label>
+          Time spent
+          <input
+            required
+            placeholder="1h 30m"
+            value={spent()}
+            onInput={(e) => setSpent(e.currentTarget.value)}
+            aria-describedby="spent-hint"
+            autofocus
+          />
+        </label>
+        <p id="spent-hint" class="hint">
+          Weeks, days, hours, minutes: 1w 2d 3h 30m.
+        </p>
+        <fieldset>
+          <legend>Remaining estimate</legend>
+          <label class="inline">
+            <input type="radio" name="adjust" checked={mode() === "auto"} onChange={() => setMode("auto")} /> Reduce by
+            the time spent
+          </label>
+          <label class="inline">
+            <input type="radio" name="adjust" checked={mode() === "leave"} onChange={() => setMode("leave")} /> Leave
+            unchanged
+          </label>
+          <label class="inline">
+            <input type="radio" name="adjust" checked={mode() === "new"} onChange={() => setMode("new")} /> Set to
+          </label>
+          <Show when={mode() === "new"}>
+            <input
+              aria-label="New remaining estimate"
+              placeholder="4h"
+              value={remaining()}
+              onInput={(e) => setRemaining(e.currentTarget.value)}
+            />
+          </Show>
+        </fieldset>
+        <label>
+          Comment
+          <input value={comment()} onInput={(e) => setComment(e.currentTarget.value)} />
+        </label>
+        <FieldError message={error()} />
+        <div class="actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary">
+            Log
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function Subtasks(props: { task: Task; canEdit: boolean }) {
+  const board = () => boardsStore.board;
+  const children = () =>
+    Object.values(board()?.tasks ?? {})
+      .filter((t) => t.parentKey === props.task.key && t.archivedAt === null)
+      .sort((a, b) => a.number - b.number);
+  const [title, setTitle] = createSignal("");
+  const columnName = (id: string) => board()?.columns[id]?.name ?? id;
+  return (
+    <section class="section" aria-label="Sub-tasks">
+      <h3>Sub-tasks</h3>
+      <Show when={children().length > 0} fallback={<p class="muted">No sub-tasks.</p>}>
+        <ul class="subtasks">
+          <For each={children()}>
+            {(c) => (
+              <li>
+                <a
+                  href={boardPath(route.boardKey ?? "", c.key)}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(withQuery({}, boardPath(route.boardKey ?? "", c.key)));
+                  }}
+                >
+                  {c.key}
+                </a>{" "}
+                {c.title} <span class="status">{columnName(c.columnId)}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+      <Show when={props.canEdit}>
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!title().trim()) return;
+            change({ type: "createTask", task: { title: title().trim(), type: "subtask", parentKey: props.task.key } });
+            setTitle("");
+          }}
+        >
+          <input
+            aria-label="New sub-task title"
+            placeholder="Add a sub-task"
+            value={title()}
+            onInput={(e) => setTitle(e.currentTarget.value)}
+          />
+          <button type="submit">Add</button>
+        </form>
+      </Show>
+    </section>
+  );
+}
+
+function Comments(props: { task: Task; canEdit: boolean }) {
+  const board = () => boardsStore.board;
+  const [body, setBody] = createSignal("");
+  return (
+    <section class="section" aria-label="Comments">
+      <h3>Comments</h3>
+      <Show when={taskDetailStore.comments.length > 0} fallback={<p class="muted">No comments yet.</p>}>
+        <ol class="comments">
+          <For each={taskDetailStore.comments}>
+            {(c) => (
+              <li>
+                <div class="comment-head">
+                  <Avatar userId={c.authorId} name={memberName(board(), c.authorId)} size="small" />
+                  <strong>{memberName(board(), c.authorId)}</strong> <span class="muted">{when(c.createdAt)}</span>
+                </div>
+                <div class="markdown" innerHTML={renderMarkdown(c.body)} />
+              </li>
+            )}
+          </For>
+        </ol>
+      </Show>
+      <Show when={props.canEdit}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!body().trim()) return;
+            change({ type: "addComment", key: props.task.key, body: body().trim() });
+            setBody("");
+          }}
+        >
+          <textarea aria-label="New comment" rows="3" value={body()} onInput={(e) => setBody(e.currentTarget.value)} />
+          <div class="actions">
+            <button type="submit" class="primary">
+              Comment
+            </button>
+          </div>
+        </form>
+      </Show>
+    </section>
+  );
+}
+
+function History() {
+  const board = () => boardsStore.board;
+  const show = (field: string, value: unknown): string => {
+    if (value === null || value === undefined || value === "") return "—";
+    if (field === "columnId" && typeof value === "string") return board()?.columns[value]?.name ?? value;
+    if (field === "assigneeId" && typeof value === "string") return memberName(board(), value);
+    if (Array.isArray(value)) return value.length ? value.join(", ") : "—";
+    if (typeof value === "object") return JSON.stringify(value);
+    return String(value);
+  };
+  return (
+    <section class="section" aria-label="History">
+      <Show when={!taskDetailStore.error} fallback={<p role="alert">{taskDetailStore.error}</p>}>
+        <ol class="history">
+          <For each={[...taskDetailStore.history].reverse()}>
+            {(entry) => (
+              <li classList={{ rejected: entry.rejected }} data-seq={entry.seq}>
+                <div class="history-head">
+                  <Show when={entry.rejected}>
+                    <span class="badge refused">Refused</span>
+                  </Show>
+                  <strong>{memberName(board(), entry.actor)}</strong> {eventLabel(entry.type)}{" "}
+                  <span class="muted">{when(entry.at)}</span>
+                </div>
+                <ul>
+                  <For each={entry.changes}>
+                    {(c) => (
+                      <li>
+                        {c.field}: {show(c.field, c.from)} → {show(c.field, c.to)}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+                <Show when={entry.rejected && entry.reason}>
+                  {(reason) => <p class="reason">{reason().message}</p>}
+                </Show>
+              </li>
+            )}
+          </For>
+        </ol>
+      </Show>
+    </section>
+  );
+}

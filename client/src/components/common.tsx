@@ -1,0 +1,71 @@
+import { type JSX, onCleanup, onMount, Show } from "solid-js";
+import { avatarHue, initials } from "../format";
+
+export function Avatar(props: { userId: string; name: string; size?: "small" | "normal"; note?: string }) {
+  const label = () => (props.note ? `${props.name} (${props.note})` : props.name);
+  return (
+    <span
+      class="avatar"
+      classList={{ small: props.size === "small" }}
+      style={{ "--hue": String(avatarHue(props.userId)) }}
+      title={label()}
+      role="img"
+      aria-label={label()}
+    >
+      {initials(props.name)}
+    </span>
+  );
+}
+
+/**
+ * A modal dialog on the platform's <dialog>: it traps focus, Escape closes it, and
+ * focus returns to where it was.
+ */
+export function Modal(props: {
+  title: string;
+  onClose: () => void;
+  children: JSX.Element;
+  role?: "dialog" | "alertdialog";
+  class?: string;
+}) {
+  let dialog!: HTMLDialogElement;
+  const before = document.activeElement as HTMLElement | null;
+  onMount(() => dialog.showModal());
+  onCleanup(() => {
+    if (before?.isConnected) before.focus();
+  });
+  const id = `dialog-${Math.random().toString(36).slice(2)}`;
+  return (
+    <dialog
+      ref={dialog}
+      class={`modal ${props.class ?? ""}`}
+      role={props.role}
+      aria-labelledby={id}
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+    >
+      <h2 id={id}>{props.title}</h2>
+      {props.children}
+    </dialog>
+  );
+}
+
+export function Loading(props: { what: string }) {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" /> Loading {props.what}…
+    </p>
+  );
+}
+
+export function FieldError(props: { message: string | null }) {
+  return (
+    <Show when={props.message}>
+      <p class="field-error" role="alert">
+        {props.message}
+      </p>
+    </Show>
+  );
+}

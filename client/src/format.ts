@@ -1,0 +1,38 @@
+import { formatDuration } from "../../src/domain/durations";
+import type { BoardSettings } from "../../src/domain/model";
+
+// How values read on screen.
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  return ((parts[0]?.[0] ?? "?") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase();
+}
+
+/** A stable hue per person, so the same avatar colour follows them around the board. */
+export function avatarHue(id: string): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return h;
+}
+
+export function duration(seconds: number | null | undefined, settings?: BoardSettings): string {
+  if (seconds === null || seconds === undefined) return "—";
+  return formatDuration(
+    seconds,
+    settings ? { hoursPerDay: settings.hoursPerDay, daysPerWeek: settings.daysPerWeek } : undefined,
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+export function when(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+}
+
+export function eventLabel(type: string): string {
+  return type
+    .replace(/\./g, " ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
+}
