@@ -7,7 +7,7 @@ import { Projects } from "./components/Projects";
 import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
 import { boardsStore, closeBoard, loadBoards, openBoardByKey } from "./stores/boards";
-import { boardPath, navigate, route } from "./stores/route";
+import { boardPath, navigate, route, withQuery } from "./stores/route";
 import { checkSession, sessionStore, signOut } from "./stores/session";
 import { dismissToast, toastStore } from "./stores/toasts";
 
@@ -56,6 +56,14 @@ function Workspace() {
 
   const onKey = (e: KeyboardEvent) => {
     const target = e.target as HTMLElement;
+    if (e.key === "Escape" && route.taskKey && !document.querySelector("dialog[open]") && !e.defaultPrevented) {
+      // Closes the open task wherever focus is, and gives focus back to its card.
+      const key = route.taskKey;
+      e.preventDefault();
+      navigate(withQuery({}, boardPath(route.boardKey ?? "")));
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-key="${key}"]`)?.focus());
+      return;
+    }
     const typing =
       target instanceof HTMLInputElement ||
       target instanceof HTMLTextAreaElement ||

@@ -106,3 +106,72 @@ export async function freshBoard(
   }
   return { id: board.id, key: board.key, keys };
 }
+
+/** The card as the person sees it: in that column of the board. */
+export function cardIn(page: Page, columnId: string, key: string) {
+  return page.locator(`[data-cell][data-column="${columnId}"] [data-key="${key}"]`);
+}
+
+/** Opens a board (or a path under it) and waits until it is live. */
+export async function openBoard(page: Page, boardKey: string, rest = ""): Promise<void> {
+  await page.goto(`/p/${boardKey}${rest}`);
+  await page.locator('.sync[data-status="online"]').waitFor();
+}
+
+/** Drags a card with the mouse onto a column (its first lane), in small steps as a hand would. */
+export async function dragCard(page: Page, key: string, columnId: string): Promise<void> {
+  const card = page.locator(`[data-cell] [data-key="${key}"]`);
+  const from = await card.boundingBox();
+  const cell = await page.locator(`[data-cell][data-column="${columnId}"]`).first().boundingBox();
+  if (!from || !cell) throw new Error(`cannot drag ${key} to ${columnId}: not on screen`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 3 });
+  await page.mouse.move(cell.x + cell.width / 2, cell.y + cell.height - 10, { steps: 8 });
+  await page.mouse.up();
+}
+
+/**
+ * Cuts the page's live connection and keeps it cut until `online()`: the browser's
+ * offline mode blocks new requests but leaves an open WebSocket open, so the socket
+ * is closed through Playwright's WebSocket route. Call before the page loads.
+ */
+export async function controllableConnection(context: BrowserContext, page: Page) {
+  let offline = false;
+  const open = new Set<{ close: (options?: { code?: number; reason?: string }) => Promise<void> }>();
+  await page.routeWebSocket(/\/api\/v1\/boards\/.*\/ws$/, (ws) => {
+    if (offline) {
+      void ws.close({ code: 3000, reason: "offline" });
+      return;
+    }
+    ws.connectToServer();
+    open.add(ws);
+    ws.onClose(() => open.delete(ws));
+  });
+  return {
+    async offline() {
+      offline = true;
+      await context.setOffline(true);
+      for (const ws of [...open]) await ws.close({ code: 3000, reason: "offline" });
+      open.clear();
+    },
+    async online() {
+      offline = false;
+      await context.setOffline(false);
+    },
+  };
+}
+
+/** Waits until keyboard focus is on this card. */
+export async function waitForFocusOn(page: Page, key: string): Promise<void> {
+  await page.waitForFunction(`document.activeElement?.getAttribute("data-key") === ${JSON.stringify(key)}`);
+}
+
+/** Presses Tab until the focused element is the control with this text: how a keyboard user gets there. */
+export async function tabTo(page: Page, name: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press("Tab");
+    if ((await page.evaluate("document.activeElement?.textContent?.trim()")) === name) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}

@@ -49,20 +49,7 @@ export function TaskDrawer(props: { taskKey: string; announce: (text: string) =>
   );
 
   return (
-    <aside
-      class="drawer"
-      role="dialog"
-      aria-label={`${props.taskKey} details`}
-      tabindex="-1"
-      ref={panel}
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) {
-          e.preventDefault();
-          close();
-          requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-key="${props.taskKey}"]`)?.focus());
-        }
-      }}
-    >
+    <aside class="drawer" role="dialog" aria-label={`${props.taskKey} details`} tabindex="-1" ref={panel}>
       <Show
         when={task()}
         fallback={

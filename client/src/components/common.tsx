@@ -32,6 +32,8 @@ export function Modal(props: {
   const before = document.activeElement as HTMLElement | null;
   onMount(() => dialog.showModal());
   onCleanup(() => {
+    // Closed first: while it is modal, the rest of the page is inert and cannot take focus.
+    dialog.close();
     if (before?.isConnected) before.focus();
   });
   const id = `dialog-${Math.random().toString(36).slice(2)}`;

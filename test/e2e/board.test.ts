@@ -1,0 +1,181 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  ALICE,
+  api,
+  BOB,
+  cardIn,
+  dragCard,
+  forgetPages,
+  freshBoard,
+  launchBrowser,
+  openBoard,
+  personContext,
+  screenshotOnFailure,
+  tabTo,
+  waitForFocusOn,
+} from "./harness";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test("a card Alice drags to In Progress moves on Bob's screen without a reload", async () => {
+  screenshotOnFailure("live-move");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Write the launch post" }, { title: "Book the venue" }] });
+  const [first] = board.keys as [string];
+  const alice = await personContext(browser, ALICE);
+  const bob = await personContext(browser, BOB);
+  await openBoard(alice.page, board.key);
+  await openBoard(bob.page, board.key);
+  await cardIn(bob.page, "todo", first).waitFor();
+  const loads = { count: 0 };
+  bob.page.on("load", () => loads.count++);
+
+  await dragCard(alice.page, first, "in_progress");
+
+  await cardIn(alice.page, "in_progress", first).waitFor();
+  await cardIn(bob.page, "in_progress", first).waitFor({ timeout: 5_000 });
+  expect(await cardIn(bob.page, "todo", first).count()).toBe(0);
+  expect(loads.count).toBe(0);
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test("a column over its soft limit is marked; a full hard-limit column refuses the drop and says why", async () => {
+  screenshotOnFailure("wip-limits");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "One" }, { title: "Two" }, { title: "Three" }] });
+  const [one, two, three] = board.keys as [string, string, string];
+  await api(ALICE, "PATCH", `/boards/${board.id}/columns/in_progress`, { wipLimit: 1, wipMode: "soft" });
+  await api(ALICE, "PATCH", `/boards/${board.id}/columns/done`, { wipLimit: 1, wipMode: "hard" });
+  await api(ALICE, "POST", `/boards/${board.id}/tasks/${one}/move`, { columnId: "in_progress" });
+  await api(ALICE, "POST", `/boards/${board.id}/tasks/${two}/move`, { columnId: "done" });
+  const { page } = await personContext(browser, ALICE);
+  await openBoard(page, board.key);
+
+  await dragCard(page, three, "in_progress");
+  await cardIn(page, "in_progress", three).waitFor();
+  const soft = page.locator('[data-column-head="in_progress"]');
+  expect(await soft.getAttribute("class")).toContain("over");
+  expect(await soft.textContent()).toContain("over limit");
+
+  await dragCard(page, three, "done");
+  const toast = page.getByRole("alert").filter({ hasText: "Done" });
+  await toast.waitFor();
+  expect(await toast.textContent()).toContain("allows at most 1");
+  expect(await cardIn(page, "in_progress", three).count()).toBe(1);
+  expect(await cardIn(page, "done", three).count()).toBe(0);
+  await page.context().close();
+});
+
+test("quick filters live in the URL and survive a reload; swimlanes group the cards", async () => {
+  screenshotOnFailure("filters");
+  forgetPages();
+  const me = await api<{ user: { id: string } }>(ALICE, "GET", "/me");
+  const board = await freshBoard({
+    tasks: [
+      { title: "Fix the login bug", type: "bug", labels: ["auth"], assigneeId: me.user.id },
+      { title: "Write the pricing copy", type: "task", labels: ["content"] },
+      { title: "Hero banner bug", type: "bug", labels: ["design"] },
+    ],
+  });
+  const [login, pricing, hero] = board.keys as [string, string, string];
+  const { page } = await personContext(browser, ALICE);
+  await openBoard(page, board.key);
+
+  await page.getByRole("button", { name: "Only my tasks" }).click();
+  await page.waitForURL(/mine=1/);
+  expect(await page.locator("[data-cell] [data-key]").count()).toBe(1);
+  await page.getByRole("button", { name: "Only my tasks" }).click();
+
+  await page.getByLabel("Type").selectOption("bug");
+  await page.waitForURL(/type=bug/);
+  expect(await cardIn(page, "todo", pricing).count()).toBe(0);
+  await page.getByLabel("Search cards").fill("hero");
+  await page.waitForURL(/q=hero/);
+  await page.reload();
+  await page.locator('.sync[data-status="online"]').waitFor();
+  expect(await page.getByLabel("Search cards").inputValue()).toBe("hero");
+  expect(await page.locator("[data-cell] [data-key]").evaluateAll((els) => els.map((e) => e.dataset.key))).toEqual([
+    hero,
+  ]);
+
+  await page.goto(`/p/${board.key}?label=auth`);
+  await cardIn(page, "todo", login).waitFor();
+  expect(await page.locator("[data-cell] [data-key]").count()).toBe(1);
+
+  await page.goto(`/p/${board.key}?lanes=assignee`);
+  await page.getByRole("region", { name: "Swimlane Alice Martin" }).waitFor();
+  const unassigned = page.getByRole("region", { name: "Swimlane Unassigned" });
+  expect(await unassigned.locator("[data-key]").count()).toBe(2);
+  expect(
+    await page.getByRole("region", { name: "Swimlane Alice Martin" }).locator(`[data-key="${login}"]`).count(),
+  ).toBe(1);
+  await page.context().close();
+});
+
+test("keyboard only: create a task, move it to the next column, open it, log 1h, close", async () => {
+  screenshotOnFailure("keyboard");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Existing work" }] });
+  const { page } = await personContext(browser, ALICE);
+  await openBoard(page, board.key);
+  const key = `${board.key}-2`;
+
+  await page.keyboard.press("c");
+  await page.getByRole("dialog", { name: "Create task" }).waitFor();
+  await page.keyboard.type("Keyboard made this");
+  await page.keyboard.press("Enter");
+  await cardIn(page, "todo", key).waitFor();
+  await waitForFocusOn(page, key);
+
+  await page.keyboard.press("Space");
+  const announcer = page.getByTestId("announcer");
+  await expectText(announcer, "Picked up");
+  await page.keyboard.press("ArrowRight");
+  await expectText(announcer, "In Progress, position 1 of 1");
+  await page.keyboard.press("Space");
+  await cardIn(page, "in_progress", key).waitFor();
+  await expectText(announcer, "Dropped");
+
+  // Escape cancels a pick-up: the card stays.
+  await waitForFocusOn(page, key);
+  await page.keyboard.press("Space");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Escape");
+  await expectText(announcer, "cancelled");
+  expect(await cardIn(page, "in_progress", key).count()).toBe(1);
+
+  await page.keyboard.press("Enter");
+  await page.waitForURL(new RegExp(`/p/${board.key}/${key}`));
+  const drawer = page.getByRole("dialog", { name: `${key} details` });
+  await drawer.waitFor();
+  await tabTo(page, "Log work");
+  await page.keyboard.press("Enter");
+  await page.getByRole("dialog", { name: `Log work on ${key}` }).waitFor();
+  await page.keyboard.type("1h");
+  await page.keyboard.press("Enter");
+  await expectText(drawer.getByTestId("time-logged"), "Logged 1h");
+  await page.keyboard.press("Escape");
+  await page.waitForURL(new RegExp(`/p/${board.key}$`));
+  expect(await drawer.count()).toBe(0);
+
+  const task = await api<{ task: { columnId: string; timeSpentSeconds: number } }>(
+    ALICE,
+    "GET",
+    `/boards/${board.id}/tasks/${key}`,
+  );
+  expect(task.task.columnId).toBe("in_progress");
+  expect(task.task.timeSpentSeconds).toBe(3600);
+  await page.context().close();
+});
+
+async function expectText(locator: import("playwright-core").Locator, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).waitFor();
+}
