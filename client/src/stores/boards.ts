@@ -136,7 +136,11 @@ export function change(command: ClientCommand): string | null {
   return engine.submit(command);
 }
 
+/** What this person is on; kept here too, since a deep link opens the task before the board is live. */
+let presence: { taskKey: string | null; activity: PresenceActivity | null } = { taskKey: null, activity: null };
+
 export function setPresence(taskKey: string | null, activity: PresenceActivity | null): void {
+  presence = { taskKey, activity };
   engine?.setPresence(taskKey, activity);
 }
 
@@ -164,6 +168,7 @@ function goLive(boardId: string): void {
     sendLarge: (message) => api.sendCommand(boardId, message),
   });
   engine = live;
+  if (presence.taskKey !== null) live.setPresence(presence.taskKey, presence.activity);
   const told = new Set<string>();
   live.subscribe(() => {
     if (engine !== live) return;
