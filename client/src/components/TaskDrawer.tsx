@@ -160,7 +160,7 @@ function InlineText(props: {
         <button
           type="button"
           class="inline-edit"
-          aria-label={`${props.label}: ${props.value || "none"}. Edit`}
+          aria-label={`${props.label}: ${props.value || (props.placeholder ?? "None")}. Edit`}
           disabled={props.disabled}
           onClick={() => {
             setEditing(true);
