@@ -12,6 +12,7 @@ import {
   openBoard,
   personContext,
   screenshotOnFailure,
+  settled,
   tabTo,
   waitForFocusOn,
 } from "./harness";
@@ -166,6 +167,7 @@ test("keyboard only: create a task, move it to the next column, open it, log 1h,
   await page.waitForURL(new RegExp(`/p/${board.key}$`));
   expect(await drawer.count()).toBe(0);
 
+  await settled(page);
   const task = await api<{ task: { columnId: string; timeSpentSeconds: number } }>(
     ALICE,
     "GET",
@@ -179,3 +181,54 @@ test("keyboard only: create a task, move it to the next column, open it, log 1h,
 async function expectText(locator: import("playwright-core").Locator, text: string): Promise<void> {
   await locator.filter({ hasText: text }).waitFor();
 }
+
+test("a finger held on a card picks it up and drops it in another column; dropping in another swimlane sets that field", async () => {
+  screenshotOnFailure("touch-and-lanes");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Touch me" }, { title: "Lane hopper", priority: "low" }] });
+  const [touched, hopper] = board.keys as [string, string];
+  const { page } = await personContext(browser, ALICE, { touch: true });
+  await openBoard(page, board.key);
+  const cdp = await page.context().newCDPSession(page);
+  const centre = async (selector: string) => {
+    const box = await page.locator(selector).first().boundingBox();
+    if (!box) throw new Error(`${selector} is not on screen`);
+    return { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+  };
+  const from = await centre(`[data-key="${touched}"]`);
+  const to = await centre('[data-cell][data-column="done"]');
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [from] });
+  await page
+    .getByTestId("announcer")
+    .filter({ hasText: `Dragging ${touched}` })
+    .waitFor();
+  for (let step = 1; step <= 8; step++) {
+    const x = Math.round(from.x + ((to.x - from.x) * step) / 8);
+    const y = Math.round(from.y + ((to.y - from.y) * step) / 8);
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y }] });
+  }
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cardIn(page, "done", touched).waitFor();
+
+  await page.goto(`/p/${board.key}?lanes=priority`);
+  await page.getByRole("region", { name: "Swimlane Low priority" }).locator(`[data-key="${hopper}"]`).waitFor();
+  const card = await page.locator(`[data-key="${hopper}"]`).boundingBox();
+  const lane = await page
+    .getByRole("region", { name: "Swimlane High priority" })
+    .locator('[data-cell][data-column="in_progress"]')
+    .boundingBox();
+  if (!card || !lane) throw new Error("not on screen");
+  await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(lane.x + lane.width / 2, lane.y + lane.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await page.getByRole("region", { name: "Swimlane High priority" }).locator(`[data-key="${hopper}"]`).waitFor();
+  await settled(page);
+  const { task } = await api<{ task: { priority: string; columnId: string } }>(
+    ALICE,
+    "GET",
+    `/boards/${board.id}/tasks/${hopper}`,
+  );
+  expect(task).toMatchObject({ priority: "high", columnId: "in_progress" });
+  await page.context().close();
+});

@@ -36,12 +36,13 @@ const shots = resolve(import.meta.dirname, "../../test-results/e2e");
 export async function personContext(
   browser: Browser,
   email: string | null,
-  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {},
+  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark"; touch?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport: options.viewport ?? { width: 1400, height: 900 },
     colorScheme: options.colorScheme ?? "light",
+    hasTouch: options.touch ?? false,
   });
   if (email) {
     const [name, value] = (sessions[email] ?? "").split("=", 2) as [string, string];
@@ -174,4 +175,9 @@ export async function tabTo(page: Page, name: string): Promise<void> {
     if ((await page.evaluate("document.activeElement?.textContent?.trim()")) === name) return;
   }
   throw new Error(`Tab never reached "${name}"`);
+}
+
+/** Waits until every change made on this page is confirmed by the board (before reading it back over the API). */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('.sync[data-status="online"][data-pending="0"]').waitFor();
 }

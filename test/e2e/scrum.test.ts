@@ -11,6 +11,7 @@ import {
   openBoard,
   personContext,
   screenshotOnFailure,
+  settled,
 } from "./harness";
 
 let browser: Browser;
@@ -87,6 +88,7 @@ test("scrum: rank the backlog, plan and start a sprint, finish a task, complete 
   await page.getByRole("list", { name: "Backlog tasks" }).locator(`[data-row="${signup}"]`).waitFor();
   expect((await rows(page, "Backlog tasks")).sort()).toEqual([signup, pricing].sort());
 
+  await settled(page);
   const { sprints } = await api<{ sprints: { state: string; report: { carriedOver: { keys: string[] } } }[] }>(
     ALICE,
     "GET",

@@ -12,6 +12,7 @@ import {
   openBoard,
   personContext,
   screenshotOnFailure,
+  settled,
 } from "./harness";
 
 let browser: Browser;
@@ -144,6 +145,7 @@ test("a task opens from its URL; fields, description, comments and sub-tasks are
   const card = cardIn(page, "todo", key);
   await card.locator(".points", { hasText: "5" }).waitFor();
   expect(await card.locator(".label").allTextContents()).toEqual(["demo", "launch"]);
+  await settled(page);
   const { task } = await api<{
     task: { priority: string; storyPoints: number; labels: string[]; description: string; assigneeId: string };
   }>(ALICE, "GET", `/boards/${board.id}/tasks/${key}`);

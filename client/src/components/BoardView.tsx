@@ -97,7 +97,13 @@ export function BoardView(props: BoardViewProps) {
 
   // ---- pointer --------------------------------------------------------------
 
-  let pressed: { key: string; x: number; y: number; id: number } | null = null;
+  /**
+   * The card under a pressed pointer. A finger must rest on a card for a moment
+   * before it picks it up (`ready`), so swiping across cards still scrolls the board.
+   */
+  let pressed: { key: string; x: number; y: number; id: number; ready: boolean } | null = null;
+  let hold: ReturnType<typeof setTimeout> | undefined;
+  const TOUCH_HOLD_MS = 300;
 
   const targetAt = (x: number, y: number, key: string): Target | null => {
     const cell = document.elementsFromPoint(x, y).find((el) => el instanceof HTMLElement && el.dataset.cell) as
@@ -115,16 +121,37 @@ export function BoardView(props: BoardViewProps) {
     return { columnId, laneId, index };
   };
 
+  const pickUp = (key: string) => {
+    if (!props.board.tasks[key]) return;
+    setCarried(key);
+    props.dragging(key);
+    props.announce(`Dragging ${key}.`);
+  };
+  const release = () => {
+    pressed = null;
+    clearTimeout(hold);
+    window.removeEventListener("pointermove", onMove);
+    window.removeEventListener("pointerup", onUp);
+    window.removeEventListener("pointercancel", onUp);
+  };
+  // While a card is carried by a finger, the page must not scroll under it.
+  const holdStill = (e: TouchEvent) => {
+    if (carried() !== null) e.preventDefault();
+  };
+  window.addEventListener("touchmove", holdStill, { passive: false });
+
   const onMove = (e: PointerEvent) => {
     if (!pressed || e.pointerId !== pressed.id) return;
     const key = pressed.key;
+    const moved = Math.hypot(e.clientX - pressed.x, e.clientY - pressed.y) >= 6;
+    if (!pressed.ready) {
+      // A finger that moves before the hold is over is scrolling, not dragging.
+      if (moved) release();
+      return;
+    }
     if (carried() !== key) {
-      if (Math.hypot(e.clientX - pressed.x, e.clientY - pressed.y) < 6) return;
-      const task = props.board.tasks[key];
-      if (!task) return;
-      setCarried(key);
-      props.dragging(key);
-      props.announce(`Dragging ${key}.`);
+      if (!moved) return;
+      pickUp(key);
     }
     const task = props.board.tasks[key];
     if (task) setGhost({ x: e.clientX, y: e.clientY, task });
@@ -133,10 +160,7 @@ export function BoardView(props: BoardViewProps) {
   const onUp = (e: PointerEvent) => {
     if (!pressed || e.pointerId !== pressed.id) return;
     const key = pressed.key;
-    pressed = null;
-    window.removeEventListener("pointermove", onMove);
-    window.removeEventListener("pointerup", onUp);
-    window.removeEventListener("pointercancel", onUp);
+    release();
     if (carried() !== key) return;
     suppressClick = true;
     setTimeout(() => {
@@ -154,15 +178,22 @@ export function BoardView(props: BoardViewProps) {
   };
   const onPointerDown = (e: PointerEvent, key: string) => {
     if (props.readOnly || e.button !== 0 || carried() !== null) return;
-    pressed = { key, x: e.clientX, y: e.clientY, id: e.pointerId };
+    const touch = e.pointerType === "touch";
+    pressed = { key, x: e.clientX, y: e.clientY, id: e.pointerId, ready: !touch };
+    if (touch) {
+      hold = setTimeout(() => {
+        if (pressed?.key !== key) return;
+        pressed.ready = true;
+        pickUp(key);
+      }, TOUCH_HOLD_MS);
+    }
     window.addEventListener("pointermove", onMove);
     window.addEventListener("pointerup", onUp);
     window.addEventListener("pointercancel", onUp);
   };
   onCleanup(() => {
-    window.removeEventListener("pointermove", onMove);
-    window.removeEventListener("pointerup", onUp);
-    window.removeEventListener("pointercancel", onUp);
+    release();
+    window.removeEventListener("touchmove", holdStill);
   });
 
   // ---- keyboard -------------------------------------------------------------
