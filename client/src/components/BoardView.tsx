@@ -113,11 +113,16 @@ export function BoardView(props: BoardViewProps) {
     const columnId = cell.dataset.column ?? "";
     const laneId = cell.dataset.lane ?? "";
     const cards = [...cell.querySelectorAll<HTMLElement>("[data-key]")].filter((el) => el.dataset.key !== key);
-    let index = cards.findIndex((el) => {
-      const r = el.getBoundingClientRect();
-      return y < r.top + r.height / 2;
-    });
-    if (index === -1) index = cards.length;
+    // Cards are stacked top to bottom: a binary search reads a dozen positions, not a whole column's.
+    let low = 0;
+    let high = cards.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const r = (cards[mid] as HTMLElement).getBoundingClientRect();
+      if (y < r.top + r.height / 2) high = mid;
+      else low = mid + 1;
+    }
+    const index = low;
     return { columnId, laneId, index };
   };
 
