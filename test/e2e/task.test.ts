@@ -141,6 +141,10 @@ test("a task opens from its URL; fields, description, comments and sub-tasks are
   await drawer.getByRole("region", { name: "Sub-tasks" }).getByText("Record a backup video").waitFor();
   await drawer.getByRole("button", { name: "Start timer" }).click();
   await drawer.getByRole("button", { name: /Stop timer/ }).waitFor();
+  await settled(page);
+  await page.reload();
+  // Still running after a reload: the timer is the board's, not the page's.
+  await drawer.getByRole("button", { name: /Stop timer/ }).waitFor();
 
   const card = cardIn(page, "todo", key);
   await card.locator(".points", { hasText: "5" }).waitFor();

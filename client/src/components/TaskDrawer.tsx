@@ -391,7 +391,23 @@ function TimeTracking(props: { task: Task; canEdit: boolean; onLog: () => void }
   const board = () => boardsStore.board;
   const me = () => sessionStore.user?.id ?? "";
   const timer = () => board()?.timers[me()];
-  const running = () => timer()?.taskKey === props.task.key;
+  /**
+   * When this person's timer on the task started, or null. The live board knows the
+   * timers it saw start; one started before the page loaded is found in the task's
+   * history (the board's snapshot carries no timers).
+   */
+  const runningSince = (): string | null => {
+    const live = timer();
+    if (live) return live.taskKey === props.task.key ? live.startedAt : null;
+    let since: string | null = null;
+    for (const entry of taskDetailStore.history) {
+      if (entry.rejected || entry.actor !== me()) continue;
+      if (entry.type === "timer.started") since = entry.at;
+      else if (entry.type === "timer.stopped") since = null;
+    }
+    return since;
+  };
+  const running = () => runningSince() !== null;
   const spent = () => props.task.timeSpentSeconds;
   const left = () => props.task.remainingEstimateSeconds ?? 0;
   const percent = () => (spent() + left() === 0 ? 0 : Math.round((spent() / (spent() + left())) * 100));
@@ -429,7 +445,7 @@ function TimeTracking(props: { task: Task; canEdit: boolean; onLog: () => void }
             }
           >
             <button type="button" class="running" onClick={() => change({ type: "stopTimer", key: props.task.key })}>
-              Stop timer (since {when(timer()?.startedAt)})
+              Stop timer (since {when(runningSince())})
             </button>
           </Show>
         </div>
