@@ -13,6 +13,7 @@ import { liveRoutes } from "./live";
 import { logRoutes } from "./log";
 import { memberRoutes } from "./members";
 import { operationsRoutes } from "./operations";
+import { reportRoutes } from "./reports";
 import { searchRoutes } from "./search";
 import { withSharedResponses } from "./sharedResponses";
 import { sprintRoutes } from "./sprints";
@@ -114,6 +115,7 @@ export function createApp() {
   api.route("/", liveRoutes);
   api.route("/", operationsRoutes);
   api.route("/", searchRoutes);
+  api.route("/", reportRoutes);
   api.route("/", transferRoutes);
   api.route("/", webhookRoutes);
   api.route("/", inboxRoutes);

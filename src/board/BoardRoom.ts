@@ -30,6 +30,7 @@ import {
 } from "../domain/views";
 import { inboxSubscriber, notifyWebhookDisabled } from "../inbox/inboxSubscriber";
 import { directorySubscriber } from "../reporting/directoryProjector";
+import { reportSubscriber } from "../reporting/reportProjector";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
 import { WebhookAdmin } from "../webhooks/WebhookAdmin";
 import { WebhookDesk } from "../webhooks/WebhookDesk";
@@ -46,7 +47,7 @@ import {
 import { PresenceRelay } from "./PresenceRelay";
 import { SqliteBoardStore } from "./SqliteBoardStore";
 import { hibernatingHub } from "./socketHub";
-import { type Cursor, deliverAll, type Subscriber } from "./subscribers";
+import { type Cursor, deliverAll, REBUILD_REQUESTED, type Subscriber } from "./subscribers";
 
 /**
  * One board. A Durable Object because a board needs exactly one writer: every
@@ -66,7 +67,11 @@ export class BoardRoom extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
-    this.subscribers = [taskIndexSubscriber(env.DB), directorySubscriber(env.DB), inboxSubscriber(env.INBOX, Date.now)];
+    this.subscribers = [
+      taskIndexSubscriber(env.DB), directorySubscriber(env.DB),
+      inboxSubscriber(env.INBOX, Date.now),
+      reportSubscriber(env.DB),
+    ];
     const hub = hibernatingHub(ctx);
     this.desk = new WebhookDesk(ctx.storage.sql, (after, limit) => this.store.events(after, limit), {
       allowLocal: env.LANES_ALLOW_LOCAL_WEBHOOKS === "1",
@@ -163,8 +168,10 @@ export class BoardRoom extends DurableObject<Env> {
 
   /** Replays the whole log into a subscriber's projection, from the first event. */
   rebuild(name: string): boolean {
-    if (!this.subscribers.some((s) => s.name === name)) return false;
-    this.store.saveCursor({ name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null });
+    const subscriber = this.subscribers.find((s) => s.name === name);
+    if (!subscriber) return false;
+    const cursor = subscriber.rebuild ? REBUILD_REQUESTED : 0;
+    this.store.saveCursor({ name, cursor, failures: 0, nextAttemptAt: null, lastError: null });
     this.store.scheduleDelivery();
     return true;
   }

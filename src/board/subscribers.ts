@@ -20,7 +20,15 @@ export interface Subscriber {
   name: string;
   /** Handles the batch or throws; throwing leaves the cursor where it was. */
   deliver(batch: DeliveryBatch): Promise<void>;
+  /**
+   * Replaces the whole projection with one built from the whole log (`events` is
+   * every event), or throws. Without it, a rebuild delivers the log from seq 0.
+   */
+  rebuild?(batch: DeliveryBatch): Promise<void>;
 }
+
+/** The cursor of a subscriber asked to rebuild: its next run replays the whole log at once. */
+export const REBUILD_REQUESTED = -1;
 
 export interface Cursor {
   name: string;
@@ -69,11 +77,15 @@ async function deliverOne(store: CursorStore, subscriber: Subscriber, now: () =>
   let cursor = store.cursor(subscriber.name);
   if (cursor.nextAttemptAt !== null && cursor.nextAttemptAt > now()) return cursor.nextAttemptAt;
   for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const events = store.events(cursor.cursor, BATCH_SIZE);
+    // A rebuild runs here, not in the request that asked for it, so no delivery of
+    // the same subscriber can interleave with it: alarm runs never overlap.
+    const rebuild = cursor.cursor === REBUILD_REQUESTED && subscriber.rebuild !== undefined;
+    const events = rebuild ? store.events(0, Number.MAX_SAFE_INTEGER) : store.events(cursor.cursor, BATCH_SIZE);
     const last = events.at(-1);
     if (!last || !store.state.board) return null;
     try {
-      await subscriber.deliver({ boardId: store.state.board.id, events, state: store.state });
+      const delivery = { boardId: store.state.board.id, events, state: store.state };
+      await (rebuild ? subscriber.rebuild?.(delivery) : subscriber.deliver(delivery));
     } catch (error) {
       const failures = cursor.failures + 1;
       cursor = {

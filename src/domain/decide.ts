@@ -1089,6 +1089,7 @@ function planSprint(state: BoardState, command: SprintCommand, ctx: DecideContex
           endDate,
           goal: command.goal ?? sprint.goal,
           committed: scopeOf(state, keys),
+          committedPoints: keys.map((key) => state.tasks[key]?.storyPoints ?? null),
         },
       });
     }

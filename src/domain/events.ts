@@ -236,6 +236,11 @@ export const eventPayloadSchemas = {
     endDate: z.string(),
     goal: z.string(),
     committed: sprintScopeSchema,
+    /**
+     * Each committed task's points at the start, in the order of `committed.keys`,
+     * for burndown; absent in logs written before it.
+     */
+    committedPoints: z.array(z.number().nullable()).optional(),
   }),
   "sprint.completed": z.object({
     sprintId: z.string(),

@@ -1,0 +1,433 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { z } from "zod";
+import type { DomainError } from "../domain/errors";
+import { addDays, checkRange, checkTimeZone, dayIn } from "../reporting/calendar";
+import {
+  burndownCsv,
+  cumulativeFlowCsv,
+  cycleTimeCsv,
+  sprintSummaryCsv,
+  timesheetCsv,
+  velocityCsv,
+} from "../reporting/csv";
+import { cumulativeFlow, cycleTime } from "../reporting/flowReports";
+import {
+  boardSettings,
+  cycleFacts,
+  flowFacts,
+  reportReader,
+  sprintFacts,
+  sprintOf,
+  sprintsOf,
+  worklogFacts,
+} from "../reporting/reportQueries";
+import { burndown, sprintSummary, velocity } from "../reporting/sprintReports";
+import { timesheetGrid } from "../reporting/timesheetReport";
+import { openBoard } from "./boardAccess";
+import type { AppEnv } from "./context";
+import { ApiError, fromDomain } from "./errors";
+import { errorResponses, newRouter } from "./openapi";
+import { boardParams } from "./schemas";
+
+// Reports, read from the D1 projections the board's subscriber keeps (so a change
+// shows here moments after it happens). Each answers JSON for a chart, or CSV with
+// ?format=csv. Figures are computed by the pure functions in src/reporting, the same
+// ones a replay of the log uses.
+
+export const reportRoutes = newRouter();
+
+const format = z.enum(["json", "csv"]).default("json").meta({ description: "csv: the report as a CSV download." });
+const timeZone = z
+  .string()
+  .max(64)
+  .default("UTC")
+  .meta({ description: "IANA time zone the report's days are in, e.g. Europe/Paris (UTC by default)." });
+const date = (what: string) => z.iso.date().optional().meta({ description: what });
+const range = {
+  from: date("First day (YYYY-MM-DD); 89 days before `to` by default."),
+  to: date("Last day (YYYY-MM-DD); today by default."),
+};
+
+function ok<T extends z.ZodType>(schema: T, description: string) {
+  return {
+    content: { "application/json": { schema }, "text/csv": { schema: z.string() } },
+    description,
+  };
+}
+
+function fail(error: DomainError | null): void {
+  if (error) throw fromDomain(error);
+}
+
+/** The range asked for, or the last 90 days, checked. */
+function dayRange(q: { from?: string | undefined; to?: string | undefined; timeZone: string }) {
+  fail(checkTimeZone(q.timeZone));
+  const to = q.to ?? dayIn(q.timeZone, new Date().toISOString());
+  const from = q.from ?? addDays(to, -89);
+  fail(checkRange(from, to));
+  return { from, to, timeZone: q.timeZone };
+}
+
+function answer<T>(c: Context<AppEnv>, wanted: "json" | "csv", report: T, csv: (r: T) => string, name: string) {
+  if (wanted === "json") return c.json(report as object, 200);
+  return c.body(csv(report), 200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `attachment; filename="${name}.csv"`,
+  });
+}
+
+function sprintNotFound(): ApiError {
+  return new ApiError(404, "sprint_not_found", "This board has no such sprint; list them with GET …/sprints.");
+}
+
+const stats = z.object({
+  count: z.number().int(),
+  averageSeconds: z.number().nullable(),
+  p50Seconds: z.number().nullable(),
+  p85Seconds: z.number().nullable(),
+  p95Seconds: z.number().nullable(),
+});
+const change = z.object({
+  kind: z.enum(["committed", "added", "removed", "points", "completed", "reopened", "estimate"]),
+  key: z.string(),
+  delta: z.number(),
+});
+const burndownSchema = z
+  .object({
+    unit: z.enum(["points", "time"]),
+    timeZone: z.string(),
+    workingDays: z.array(z.number().int()),
+    ideal: z.array(z.object({ date: z.string(), remaining: z.number(), workingDay: z.boolean() })),
+    series: z.array(
+      z.object({
+        seq: z.number().int(),
+        at: z.string(),
+        date: z.string(),
+        remaining: z.number(),
+        scope: z.number(),
+        completed: z.number(),
+        scopeChange: z.boolean(),
+        changes: z.array(change),
+      }),
+    ),
+  })
+  .meta({
+    id: "Burndown",
+    description:
+      "Remaining work after every change of the sprint (points, or seconds of remaining estimate with unit=time); `scope` and `completed` draw the burnup. A point with scopeChange is a step to mark. `ideal` is the remaining work at the start of each day.",
+  });
+const items = z.object({
+  points: z.number(),
+  items: z.array(z.object({ key: z.string(), title: z.string().nullable(), points: z.number().nullable() })),
+});
+const sprintReportSchema = z
+  .object({
+    sprint: z.object({
+      id: z.string(),
+      name: z.string(),
+      state: z.string(),
+      startDate: z.string().nullable(),
+      endDate: z.string().nullable(),
+    }),
+    committed: items,
+    completed: items,
+    notCompleted: items,
+    addedAfterStart: items,
+    removedAfterStart: items,
+  })
+  .meta({ id: "SprintReport" });
+const velocitySchema = z
+  .object({
+    sprints: z.array(
+      z.object({
+        sprintId: z.string(),
+        name: z.string(),
+        completedAt: z.string(),
+        committed: z.number(),
+        completed: z.number(),
+        addedAfterStart: z.number(),
+        removedAfterStart: z.number(),
+        carriedOver: z.number(),
+      }),
+    ),
+    averageCompleted: z.number().nullable(),
+  })
+  .meta({ id: "Velocity", description: "Points committed and completed per closed sprint, oldest first." });
+const cfdSchema = z
+  .object({
+    timeZone: z.string(),
+    from: z.string(),
+    to: z.string(),
+    columns: z.array(z.object({ id: z.string(), name: z.string(), category: z.string(), removed: z.boolean() })),
+    days: z.array(
+      z.object({ date: z.string(), counts: z.record(z.string(), z.number().int()), total: z.number().int() }),
+    ),
+  })
+  .meta({ id: "CumulativeFlow", description: "Tasks in each column at the end of each day." });
+const cycleSchema = z
+  .object({
+    timeZone: z.string(),
+    from: z.string(),
+    to: z.string(),
+    window: z.number().int(),
+    points: z.array(
+      z.object({
+        key: z.string(),
+        title: z.string(),
+        type: z.string(),
+        createdAt: z.string(),
+        startedAt: z.string().nullable(),
+        resolvedAt: z.string(),
+        resolvedOn: z.string(),
+        cycleSeconds: z.number().nullable(),
+        leadSeconds: z.number(),
+        rollingAverageSeconds: z.number().nullable(),
+      }),
+    ),
+    cycle: stats,
+    lead: stats,
+    throughput: z.array(z.object({ week: z.string(), count: z.number().int() })),
+  })
+  .meta({
+    id: "CycleTime",
+    description:
+      "Tasks resolved in the range: cycle time (first in progress → done) and lead time (created → done) with percentiles, a rolling average for a control chart, and tasks done per week.",
+  });
+const timesheetSchema = z
+  .object({
+    timeZone: z.string(),
+    from: z.string(),
+    to: z.string(),
+    dates: z.array(z.string()),
+    people: z.array(
+      z.object({
+        userId: z.string(),
+        name: z.string().nullable(),
+        days: z.array(z.number().int()),
+        totalSeconds: z.number().int(),
+      }),
+    ),
+    tasks: z.array(
+      z.object({ boardId: z.string(), key: z.string(), title: z.string().nullable(), seconds: z.number().int() }),
+    ),
+    boards: z.array(z.object({ boardId: z.string(), name: z.string().nullable(), seconds: z.number().int() })),
+    dayTotals: z.array(z.number().int()),
+    totalSeconds: z.number().int(),
+  })
+  .meta({
+    id: "TimesheetGrid",
+    description: "Seconds logged per person per day (a worklog counts on the day its work started in timeZone).",
+  });
+
+const errors = errorResponses(400, 401, 404);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/reports/burndown",
+    tags: ["Reports"],
+    summary: "Sprint burndown and burnup, with the ideal line and scope changes as marked steps",
+    request: {
+      params: boardParams,
+      query: z.strictObject({
+        sprint: z.string().max(64).meta({ description: "The sprint's id." }),
+        unit: z
+          .enum(["points", "time"])
+          .optional()
+          .meta({ description: "The board's estimation statistic by default." }),
+        timeZone,
+        format,
+      }),
+    },
+    responses: { 200: ok(burndownSchema, "The burndown"), ...errorResponses(400, 401, 404, 422) },
+  }),
+  async (c) => {
+    const { boardId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    await openBoard(c, boardId, "read");
+    fail(checkTimeZone(q.timeZone));
+    const db = reportReader(c.env.DB);
+    const [sprint, settings] = await Promise.all([sprintOf(db, boardId, q.sprint), boardSettings(db, boardId)]);
+    if (!sprint) throw sprintNotFound();
+    if (sprint.startedAt === null) {
+      throw new ApiError(
+        422,
+        "sprint_not_started",
+        `"${sprint.name}" has not started; a burndown begins when it does.`,
+      );
+    }
+    const facts = await sprintFacts(db, boardId, sprint.sprintId);
+    const report = burndown({
+      sprint,
+      ...facts,
+      unit: q.unit ?? settings.estimationStatistic,
+      workingDays: settings.workingDays,
+      timeZone: q.timeZone,
+    });
+    return answer(c, q.format, report, burndownCsv, `burndown-${sprint.sprintId}`);
+  },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/reports/sprint",
+    tags: ["Reports"],
+    summary: "Sprint report: committed, completed, not completed, added after the start, removed",
+    request: {
+      params: boardParams,
+      query: z.strictObject({ sprint: z.string().max(64).meta({ description: "The sprint's id." }), format }),
+    },
+    responses: { 200: ok(sprintReportSchema, "The sprint report"), ...errors },
+  }),
+  async (c) => {
+    const { boardId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    await openBoard(c, boardId, "read");
+    const db = reportReader(c.env.DB);
+    const sprint = await sprintOf(db, boardId, q.sprint);
+    if (!sprint) throw sprintNotFound();
+    const facts = await sprintFacts(db, boardId, sprint.sprintId);
+    return answer(c, q.format, sprintSummary({ sprint, ...facts }), sprintSummaryCsv, `sprint-${sprint.sprintId}`);
+  },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/reports/velocity",
+    tags: ["Reports"],
+    summary: "Velocity: points committed and completed in the last closed sprints",
+    request: {
+      params: boardParams,
+      query: z.strictObject({
+        sprints: z.coerce
+          .number({ error: "sprints must be a whole number." })
+          .int()
+          .min(1)
+          .max(50, "sprints is at most 50.")
+          .default(7)
+          .meta({ description: "How many of the last closed sprints (7 by default)." }),
+        format,
+      }),
+    },
+    responses: { 200: ok(velocitySchema, "Velocity"), ...errors },
+  }),
+  async (c) => {
+    const { boardId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    await openBoard(c, boardId, "read");
+    const report = velocity(await sprintsOf(reportReader(c.env.DB), boardId), q.sprints);
+    return answer(c, q.format, report, (r) => velocityCsv(r.sprints), "velocity");
+  },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/reports/cfd",
+    tags: ["Reports"],
+    summary: "Cumulative flow: tasks per column at the end of each day",
+    request: { params: boardParams, query: z.strictObject({ ...range, timeZone, format }) },
+    responses: { 200: ok(cfdSchema, "Cumulative flow"), ...errors },
+  }),
+  async (c) => {
+    const { boardId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const days = dayRange(q);
+    await openBoard(c, boardId, "read");
+    const facts = await flowFacts(reportReader(c.env.DB), boardId, days.from, days.to);
+    return answer(c, q.format, cumulativeFlow({ ...facts, ...days }), cumulativeFlowCsv, "cumulative-flow");
+  },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/reports/cycle-time",
+    tags: ["Reports"],
+    summary: "Cycle and lead time of the tasks done in a range, with percentiles and weekly throughput",
+    request: {
+      params: boardParams,
+      query: z.strictObject({
+        ...range,
+        timeZone,
+        window: z.coerce
+          .number({ error: "window must be a whole number." })
+          .int()
+          .min(1)
+          .max(100, "window is at most 100.")
+          .default(7)
+          .meta({ description: "How many tasks the rolling average spans (7 by default)." }),
+        format,
+      }),
+    },
+    responses: { 200: ok(cycleSchema, "Cycle and lead time"), ...errors },
+  }),
+  async (c) => {
+    const { boardId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const days = dayRange(q);
+    await openBoard(c, boardId, "read");
+    const facts = await cycleFacts(reportReader(c.env.DB), boardId, days.from, days.to);
+    return answer(c, q.format, cycleTime({ ...facts, ...days, window: q.window }), cycleTimeCsv, "cycle-time");
+  },
+);
+
+const timesheetQuery = z.strictObject({
+  ...range,
+  timeZone,
+  userId: z.string().max(64).optional().meta({ description: '"me", or a person\'s id; everyone by default.' }),
+  format,
+});
+
+async function grid(
+  c: Context<AppEnv>,
+  scope: { boardId: string } | { viewerId: string },
+  q: z.infer<typeof timesheetQuery>,
+  defaultUser?: string,
+) {
+  const days = dayRange(q);
+  const wanted = q.userId ?? defaultUser;
+  const userId = wanted === "me" ? c.var.actor.id : wanted;
+  const rows = await worklogFacts(reportReader(c.env.DB), scope, days.from, days.to, userId);
+  const report = timesheetGrid({
+    ...days,
+    worklogs: rows.map((r) => r.worklog),
+    names: new Map(rows.flatMap((r) => (r.authorName ? [[r.worklog.authorId, r.authorName]] : []))),
+    titles: new Map(rows.flatMap((r) => (r.title ? [[`${r.worklog.boardId}|${r.worklog.key}`, r.title]] : []))),
+    boardNames: new Map(rows.map((r) => [r.worklog.boardId, r.boardName])),
+  });
+  return answer(c, q.format, report, timesheetCsv, `timesheet-${days.from}-${days.to}`);
+}
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/boards/{boardId}/reports/timesheet",
+    tags: ["Reports"],
+    summary: "Timesheet: time logged per person per day, with totals per task, in your time zone",
+    request: { params: boardParams, query: timesheetQuery },
+    responses: { 200: ok(timesheetSchema, "The timesheet"), ...errors },
+  }),
+  async (c) => {
+    const { boardId } = c.req.valid("param");
+    const q = c.req.valid("query");
+    dayRange(q);
+    await openBoard(c, boardId, "read");
+    return grid(c, { boardId }, q);
+  },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/reports/timesheet",
+    tags: ["Reports"],
+    summary: "Your time across all your boards (or a colleague's, on the boards you share)",
+    request: { query: timesheetQuery },
+    responses: { 200: ok(timesheetSchema, "The timesheet"), ...errorResponses(400, 401) },
+  }),
+  (c) => grid(c, { viewerId: c.var.actor.id }, c.req.valid("query"), "me"),
+);

@@ -1,0 +1,221 @@
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import { memberships, users } from "../auth/schema";
+import { boards } from "../db/schema";
+import { utcBounds } from "./calendar";
+import { DEFAULT_WORKING_DAYS } from "./reportFacts";
+import {
+  type ReportColumnRow,
+  reportBoards,
+  reportColumns,
+  reportEstimates,
+  reportScopeChanges,
+  reportSprints,
+  reportTasks,
+  reportTransitions,
+  reportWorklogs,
+  type TransitionRow,
+} from "./schema";
+
+// What each report reads from D1: only the rows its figures need, with ranges cut
+// in SQL. Reads go through a D1 session (`withSession`): on Cloudflare a session may
+// be served by a read replica near the caller, and it never reads older data than
+// it has already seen. Reports are projections anyway, a moment behind the board.
+
+export type ReportDb = DrizzleD1Database;
+
+export function reportReader(d1: D1Database): ReportDb {
+  // The session has prepare() and batch(), all drizzle's D1 driver calls.
+  return drizzle(d1.withSession("first-unconstrained") as unknown as D1Database);
+}
+
+export async function boardSettings(db: ReportDb, boardId: string) {
+  const row = await db.select().from(reportBoards).where(eq(reportBoards.boardId, boardId)).get();
+  return {
+    estimationStatistic: (row?.estimationStatistic ?? "points") as "points" | "time",
+    workingDays: row ? (JSON.parse(row.workingDays) as number[]) : DEFAULT_WORKING_DAYS,
+  };
+}
+
+export function columnsOf(db: ReportDb, boardId: string): Promise<ReportColumnRow[]> {
+  return db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)).all();
+}
+
+export function sprintOf(db: ReportDb, boardId: string, sprintId: string) {
+  return db
+    .select()
+    .from(reportSprints)
+    .where(and(eq(reportSprints.boardId, boardId), eq(reportSprints.sprintId, sprintId)))
+    .get();
+}
+
+export function sprintsOf(db: ReportDb, boardId: string) {
+  return db.select().from(reportSprints).where(eq(reportSprints.boardId, boardId)).all();
+}
+
+/** Everything burndown and the sprint report read about one sprint, in one round trip. */
+export async function sprintFacts(db: ReportDb, boardId: string, sprintId: string) {
+  const inScope = db
+    .selectDistinct({ key: reportScopeChanges.key })
+    .from(reportScopeChanges)
+    .where(and(eq(reportScopeChanges.boardId, boardId), eq(reportScopeChanges.sprintId, sprintId)));
+  const tasks = db
+    .select()
+    .from(reportTasks)
+    .where(
+      and(
+        eq(reportTasks.boardId, boardId),
+        or(inArray(reportTasks.key, inScope), inArray(reportTasks.parentKey, inScope)),
+      ),
+    );
+  const [scope, transitions, taskRows, estimates, columns] = await db.batch([
+    db
+      .select()
+      .from(reportScopeChanges)
+      .where(and(eq(reportScopeChanges.boardId, boardId), eq(reportScopeChanges.sprintId, sprintId)))
+      .orderBy(asc(reportScopeChanges.seq)),
+    db
+      .select()
+      .from(reportTransitions)
+      .where(and(eq(reportTransitions.boardId, boardId), inArray(reportTransitions.key, inScope))),
+    tasks,
+    db
+      .select()
+      .from(reportEstimates)
+      .where(
+        and(
+          eq(reportEstimates.boardId, boardId),
+          or(
+            inArray(reportEstimates.key, inScope),
+            inArray(
+              reportEstimates.key,
+              db
+                .select({ key: reportTasks.key })
+                .from(reportTasks)
+                .where(and(eq(reportTasks.boardId, boardId), inArray(reportTasks.parentKey, inScope))),
+            ),
+          ),
+        ),
+      ),
+    db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
+  ]);
+  return { scope, transitions, tasks: taskRows, estimates, columns };
+}
+
+/**
+ * Cumulative flow's input: each task's last transition before the range (so the
+ * first day starts from where every task stood), then every transition in it.
+ */
+export async function flowFacts(db: ReportDb, boardId: string, from: string, to: string) {
+  const { after, before } = utcBounds(from, to);
+  const [summary, inRange, columns] = await db.batch([
+    db
+      .select({
+        key: reportTransitions.key,
+        seq: sql<number>`max(${reportTransitions.seq})`.mapWith(Number),
+        toColumn: reportTransitions.toColumn,
+        at: reportTransitions.at,
+      })
+      .from(reportTransitions)
+      .where(and(eq(reportTransitions.boardId, boardId), lt(reportTransitions.at, after)))
+      .groupBy(reportTransitions.key),
+    db
+      .select()
+      .from(reportTransitions)
+      .where(
+        and(eq(reportTransitions.boardId, boardId), gte(reportTransitions.at, after), lt(reportTransitions.at, before)),
+      ),
+    db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
+  ]);
+  const transitions: TransitionRow[] = [
+    // SQLite gives the other columns of the row that holds the max(seq).
+    ...summary.map((s) => ({ ...s, boardId, fromColumn: null, actor: "" })),
+    ...inRange,
+  ];
+  return { transitions, columns };
+}
+
+/** Tasks resolved in the range (by UTC bounds; refined by day in the report), with their moves into progress. */
+export async function cycleFacts(db: ReportDb, boardId: string, from: string, to: string) {
+  const { after, before } = utcBounds(from, to);
+  const resolvedInRange = and(
+    eq(reportTasks.boardId, boardId),
+    gte(reportTasks.resolvedAt, after),
+    lt(reportTasks.resolvedAt, before),
+  );
+  const [tasks, transitions, columns] = await db.batch([
+    db.select().from(reportTasks).where(resolvedInRange),
+    db
+      .select({
+        boardId: reportTransitions.boardId,
+        seq: reportTransitions.seq,
+        key: reportTransitions.key,
+        fromColumn: reportTransitions.fromColumn,
+        toColumn: reportTransitions.toColumn,
+        at: reportTransitions.at,
+        actor: reportTransitions.actor,
+      })
+      .from(reportTransitions)
+      .innerJoin(
+        reportColumns,
+        and(
+          eq(reportColumns.boardId, reportTransitions.boardId),
+          eq(reportColumns.columnId, reportTransitions.toColumn),
+        ),
+      )
+      .where(
+        and(
+          eq(reportTransitions.boardId, boardId),
+          eq(reportColumns.category, "in_progress"),
+          inArray(reportTransitions.key, db.select({ key: reportTasks.key }).from(reportTasks).where(resolvedInRange)),
+        ),
+      ),
+    db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
+  ]);
+  return { tasks, transitions, columns };
+}
+
+/**
+ * Worklogs started within the range (UTC bounds), with the names a timesheet
+ * shows: of one board, or of every live board `viewerId` is a member of.
+ */
+export async function worklogFacts(
+  db: ReportDb,
+  scope: { boardId: string } | { viewerId: string },
+  from: string,
+  to: string,
+  authorId?: string,
+) {
+  const { after, before } = utcBounds(from, to);
+  const where = and(
+    gte(reportWorklogs.startedAt, after),
+    lt(reportWorklogs.startedAt, before),
+    authorId === undefined ? undefined : eq(reportWorklogs.authorId, authorId),
+    "boardId" in scope ? eq(reportWorklogs.boardId, scope.boardId) : isNull(boards.deletedAt),
+  );
+  const select = {
+    worklog: reportWorklogs,
+    title: reportTasks.title,
+    boardName: boards.name,
+    authorName: users.name,
+  };
+  const base = db
+    .select(select)
+    .from(reportWorklogs)
+    .innerJoin(boards, eq(boards.id, reportWorklogs.boardId))
+    .leftJoin(
+      reportTasks,
+      and(eq(reportTasks.boardId, reportWorklogs.boardId), eq(reportTasks.key, reportWorklogs.key)),
+    )
+    .leftJoin(users, eq(users.id, reportWorklogs.authorId))
+    .$dynamic();
+  const scoped =
+    "viewerId" in scope
+      ? // Only the boards the viewer belongs to.
+        base.innerJoin(
+          memberships,
+          and(eq(memberships.boardId, reportWorklogs.boardId), eq(memberships.userId, scope.viewerId)),
+        )
+      : base;
+  return scoped.where(where).all();
+}
