@@ -112,6 +112,22 @@ export function burndown(input: BurndownInput): Burndown {
   };
 
   const series: BurndownPoint[] = [];
+  // A sprint started with nothing in it still starts: its chart begins at zero.
+  if (sprint.startedAt !== null && !input.scope.some((r) => r.kind === "committed")) {
+    started = true;
+    const first = steps.findIndex((s) => s.at >= (sprint.startedAt as string));
+    const seq = first === -1 ? (steps.at(-1)?.seq ?? 0) : Math.max(0, (steps[first]?.seq ?? 1) - 1);
+    series.push({
+      seq,
+      at: sprint.startedAt,
+      date: dayIn(timeZone, sprint.startedAt),
+      remaining: 0,
+      scope: 0,
+      completed: 0,
+      scopeChange: false,
+      changes: [],
+    });
+  }
   for (let i = 0; i < steps.length; ) {
     const seq = steps[i]?.seq as number;
     const at = steps[i]?.at as string;
