@@ -179,9 +179,9 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
       case "sprint.started": {
         const p = e.payload;
         sprints.add(p.sprintId);
-        for (const key of p.committed.keys) {
-          // Logs from before pointsByKey: the task's points now, the best there is.
-          const points = p.pointsByKey ? (p.pointsByKey[key] ?? null) : (state.tasks[key]?.storyPoints ?? null);
+        p.committed.keys.forEach((key, i) => {
+          // Logs from before committedPoints: the task's points now, the best there is.
+          const points = p.committedPoints ? (p.committedPoints[i] ?? null) : (state.tasks[key]?.storyPoints ?? null);
           changes.scope.push({
             boardId,
             sprintId: p.sprintId,
@@ -192,7 +192,7 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
             previousPoints: null,
             at: e.at,
           });
-        }
+        });
         break;
       }
       default:

@@ -185,6 +185,8 @@ interface Row {
 }
 
 let people: Record<Exclude<Role, "anonymous">, Person> & { target: Person; signer: Person };
+/** The sprint the burndown row's setup started for its call. */
+let startedSprint = "";
 let shared: Fixture;
 
 /** Each key is "METHOD path" exactly as the OpenAPI document names the operation, without /api/v1. */
@@ -336,6 +338,32 @@ const MATRIX: Record<string, Row> = {
       command: { type: "createTask", task: { title: "Sent as a command" } },
     }),
   },
+  // Reports read D1's projections: each call first lets the board's subscriber catch up.
+  "GET /boards/{boardId}/reports/burndown": {
+    access: BOARD_READ,
+    setup: async ({ board }) => {
+      startedSprint = (await newSprint(board, { parallel: true, start: true })).sprintId;
+      await runDurableObjectAlarm(roomOf(board.id));
+      return {};
+    },
+    query: () => `?sprint=${startedSprint}`,
+  },
+  "GET /boards/{boardId}/reports/sprint": {
+    access: BOARD_READ,
+    setup: async ({ board }) => {
+      await runDurableObjectAlarm(roomOf(board.id));
+      return {};
+    },
+    query: ({ board }) => `?sprint=${board.sprint}`,
+  },
+  "GET /boards/{boardId}/reports/velocity": { access: BOARD_READ, query: () => "?sprints=3" },
+  "GET /boards/{boardId}/reports/cfd": { access: BOARD_READ, query: () => "?from=2026-01-01&to=2026-01-31" },
+  "GET /boards/{boardId}/reports/cycle-time": { access: BOARD_READ, query: () => "?from=2026-01-01&to=2026-01-31" },
+  "GET /boards/{boardId}/reports/timesheet": {
+    access: BOARD_READ,
+    query: () => "?from=2026-01-01&to=2026-01-31&timeZone=Europe/Paris&format=csv",
+  },
+  "GET /reports/timesheet": { access: SIGNED_IN, query: () => "?from=2026-01-01&to=2026-01-07" },
   "GET /boards/{boardId}/subscribers": { access: BOARD_OWNER },
   "POST /boards/{boardId}/subscribers/{name}/rebuild": { access: BOARD_OWNER },
   "GET /boards/{boardId}/diagnostics": { access: BOARD_OWNER },
