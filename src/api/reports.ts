@@ -149,6 +149,8 @@ const velocitySchema = z
         addedAfterStart: z.number(),
         removedAfterStart: z.number(),
         carriedOver: z.number(),
+        committedSeconds: z.number().nullable(),
+        completedSeconds: z.number().nullable(),
       }),
     ),
     averageCompleted: z.number().nullable(),

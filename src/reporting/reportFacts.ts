@@ -1,5 +1,13 @@
 import type { BoardEvent } from "../domain/events";
-import type { BoardState, Column, Sprint, Task, Worklog } from "../domain/model";
+import {
+  type BoardState,
+  type Column,
+  DEFAULT_BOARD_SETTINGS,
+  type EstimationStatistic,
+  type Sprint,
+  type Task,
+  type Worklog,
+} from "../domain/model";
 import type {
   EstimateRow,
   ReportBoardRow,
@@ -34,18 +42,11 @@ export interface ReportChanges {
   worklogs: { put: ReportWorklogRow[]; remove: string[]; removeOfTasks: string[] };
 }
 
-export const DEFAULT_WORKING_DAYS = [1, 2, 3, 4, 5];
+export const DEFAULT_WORKING_DAYS = DEFAULT_BOARD_SETTINGS.workingDays;
 
-/** The board's reporting settings; older boards (and builds) without them get the defaults. */
-export function reportSettings(state: BoardState): { estimationStatistic: "points" | "time"; workingDays: number[] } {
-  const settings = state.settings as BoardState["settings"] & {
-    estimationStatistic?: "points" | "time";
-    workingDays?: number[];
-  };
-  return {
-    estimationStatistic: settings.estimationStatistic ?? "points",
-    workingDays: settings.workingDays ?? DEFAULT_WORKING_DAYS,
-  };
+/** The board's reporting settings. */
+export function reportSettings(state: BoardState): { estimationStatistic: EstimationStatistic; workingDays: number[] } {
+  return { estimationStatistic: state.settings.estimationStatistic, workingDays: [...state.settings.workingDays] };
 }
 
 /**

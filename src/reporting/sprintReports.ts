@@ -329,6 +329,9 @@ export interface VelocityEntry {
   addedAfterStart: number;
   removedAfterStart: number;
   carriedOver: number;
+  /** The same in original estimates (seconds); null for sprints recorded before sprints kept time. */
+  committedSeconds: number | null;
+  completedSeconds: number | null;
 }
 
 /** Committed against completed points for the last `count` closed sprints, oldest first. */
@@ -351,6 +354,8 @@ export function velocity(
       addedAfterStart: report.addedAfterStart.points,
       removedAfterStart: report.removedAfterStart.points,
       carriedOver: report.carriedOver.points,
+      committedSeconds: report.committed.seconds ?? null,
+      completedSeconds: report.completed.seconds ?? null,
     };
   });
   const average =
