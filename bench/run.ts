@@ -11,6 +11,7 @@ import { bareTarget, type LiveSide, lanesTarget, measureLive, WATCHERS } from ".
 import { closedLoop, HttpClient, percentile, type Run } from "./load";
 import { freePort, runWrangler, type Started, sleep, startWrangler, stopAll, waitReady } from "./processes";
 import { generateLog, measureReplay, type ReplayFigures } from "./replay";
+import { measureReports, type ReportFigures, yearBoard } from "./reports";
 
 // `npm run bench [-- --quick]`: starts Lanes and a bare Durable Object side by side,
 // each on a free loopback port with its own fresh state (or uses BENCH_URL for
@@ -48,6 +49,8 @@ const plan = quick ? PLANS.quick : PLANS.full;
 const LEVELS = [1, 8, 32] as const;
 const COLUMNS = ["todo", "in_progress", "done"] as const;
 const REPLAY_EVENTS = 100_000;
+/** The reports' board: a year of history (about 5,000 tasks at 100,000 events). */
+const REPORT_EVENTS = quick ? 20_000 : 100_000;
 const LAG_POLL_MS = 20;
 const LAG_BOUND_MS = 10_000;
 
@@ -455,6 +458,34 @@ function buildRows(
   return rows;
 }
 
+/** Each report over HTTP from D1, beside computing it by replaying the board's log in the benchmark's process. */
+function reportRows(figures: ReportFigures): Row[] {
+  const rows: Row[] = figures.timings.map((t) => {
+    const [a50, a99, r50, r99] = [
+      percentile(t.api, 50),
+      percentile(t.api, 99),
+      percentile(t.replay, 50),
+      percentile(t.replay, 99),
+    ];
+    return {
+      measure: `Report: ${t.name}, p50 / p99 (ms; beside: replaying the log)${t.same ? "" : " — **figures differ**"}`,
+      lanes: `${ms(a50)} / ${ms(a99)}`,
+      bare: `${ms(r50)} / ${ms(r99)}`,
+      ratio: `${times(a50 / r50)} / ${times(a99 / r99)}`,
+      target: verdict("< 300 ms", a99 < 300),
+    };
+  });
+  const [l50, l99] = [percentile(figures.lag, 50), percentile(figures.lag, 99)];
+  rows.push({
+    measure: `Report lag p50 / p99 (ms), worklog → timesheet, ${figures.lag.length} samples`,
+    lanes: `${ms(l50)} / ${ms(l99)}`,
+    bare: "",
+    ratio: "",
+    target: verdict("p99 < 2,000 ms", l99 < 2000 && figures.lagMissed === 0),
+  });
+  return rows;
+}
+
 function liveRows({ lanes, bare }: { lanes: LiveSide; bare: LiveSide }): Row[] {
   const latency = (measure: string, l: number[] = [], b: number[] = [], target = "") => {
     const [l50, l99, b50, b99] = [percentile(l, 50), percentile(l, 99), percentile(b, 50), percentile(b, 99)];
@@ -608,6 +639,18 @@ async function main(): Promise<void> {
       });
     }
 
+    progress(`generating a year of a Scrum board, ${integer(REPORT_EVENTS)} events`);
+    const year = yearBoard(REPORT_EVENTS, `Y${key.slice(1)}`);
+    const reports = await measureReports(
+      servers.lanes,
+      control,
+      servers.auth.authorization,
+      year,
+      plan.repeats,
+      plan.lagSamples,
+      progress,
+    );
+
     if (!servers.ownLanes) await control.json("DELETE", boardPath, undefined, 204);
     control.close();
     // The servers are done; the replay runs alone on the CPU.
@@ -618,7 +661,7 @@ async function main(): Promise<void> {
     progress(`replaying it (${(log.bytes / 1e6).toFixed(1)} MB of NDJSON, generated in ${log.seconds.toFixed(1)} s)`);
     const replay = measureReplay(log, plan.repeats);
 
-    const rows = buildRows(figures, storage, lag, replay, live, dead);
+    const rows = [...buildRows(figures, storage, lag, replay, live, dead), ...reportRows(reports)];
     const failures = LEVELS.flatMap((c) =>
       (["lanes", "bare"] as const)
         .filter((side) => figures[side][c].failed > 0)
@@ -639,6 +682,8 @@ async function main(): Promise<void> {
         `Live: Node's WebSocket client on \`…/ws\` with the API token (hello, then \`cmd\` moves answered by \`ack\`, every event broadcast to every socket; per-session command limits off with the rate limits), against the bare relay (\`bench/bare\` \`BareRoom\`: a hibernating WebSocket Durable Object that appends the raw message, acks it and broadcasts it). "All N watchers": from sending a command until the last of N other sockets has its event, one command at a time; moves/s: ${plan.live.senders} sockets sending their next move on each ack for ${plan.live.throughputSeconds} s; reconnect: 1,000 sockets dropped, ${plan.live.missed} moves made, then all reopened at once with \`hello {since}\`, until each has its catch-up. `,
         `Replay: the log written in-process by the board's command loop (${(log.bytes / 1e6).toFixed(1)} MB NDJSON), folded by \`replay\` from NDJSON (JSON.parse + upcast + evolve); the baseline is JSON.parse of the same lines alone.`,
       ].join(""),
+      "",
+      `Reports: a Scrum board with a year of history (${integer(reports.events)} events, ${integer(reports.tasks)} tasks, two-week sprints, ${(reports.bytes / 1e6).toFixed(1)} MB) imported in ${reports.importSeconds.toFixed(1)} s, its projections caught up ${reports.catchUpSeconds.toFixed(1)} s later; each report asked ${plan.repeats} times over HTTP (D1 through a session), beside the same report computed in this process from the log (parse, fold, project, compute). Report lag: from a worklog's answer to its first appearance in the board's timesheet report, polled every 20 ms.`,
       ...(storage.note ? ["", `Note: ${storage.note}.`] : []),
       ...(lag.missed.lanes + lag.missed.bare > 0
         ? [
