@@ -1,10 +1,23 @@
 import { type DomainError, invalid } from "../domain/errors";
-import { dayIn } from "../domain/timesheet";
 
 // Days as people see them: a report's days are calendar days in the viewer's time
 // zone, so the instants the log records are turned into local dates here.
 
-export { dayIn };
+/** One formatter per time zone: making one costs far more than using it, and a report turns thousands of instants into days. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T[^+-]*Z$/;
+
+/** The calendar day (YYYY-MM-DD) an instant falls on in a time zone; throws for an unknown zone. */
+export function dayIn(timeZone: string, instant: string): string {
+  if (timeZone === "UTC" && UTC_INSTANT.test(instant)) return instant.slice(0, 10);
+  let format = formatters.get(timeZone);
+  if (!format) {
+    // en-CA writes dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(timeZone, format);
+  }
+  return format.format(new Date(instant));
+}
 
 /** Reports cover at most this many days: a year and a bit, drawn as one chart. */
 export const MAX_REPORT_DAYS = 370;
