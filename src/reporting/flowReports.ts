@@ -15,14 +15,24 @@ export interface CumulativeFlow {
   days: { date: string; counts: Record<string, number>; total: number }[];
 }
 
+/** Tasks leaving one column (null: none, a new task) for another (null: deleted), `count` of them at once. */
+export interface FlowMove {
+  at: string;
+  fromColumn: string | null;
+  toColumn: string | null;
+  count?: number;
+}
+
 /**
- * Tasks per column at the end of each day from `from` to `to`. `transitions` must
- * hold, for every task, its transitions up to the range's end; any of them before
- * the range may be summarised as the task's last transition before it.
+ * Tasks per column at the end of each day from `from` to `to`: `start` (the counts
+ * before the first move given; none by default) changed by every move up to the
+ * range's end. A transition row is a move of one task; D1 answers them summed per
+ * quarter hour, which every time zone's midnight falls on.
  */
 export function cumulativeFlow(input: {
   columns: readonly ReportColumnRow[];
-  transitions: readonly TransitionRow[];
+  transitions: readonly FlowMove[];
+  start?: Readonly<Record<string, number>>;
   from: string;
   to: string;
   timeZone: string;
@@ -31,25 +41,17 @@ export function cumulativeFlow(input: {
   const columns = [...input.columns].sort(
     (a, b) => Number(a.removed) - Number(b.removed) || (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0),
   );
-  const transitions = [...input.transitions].sort((a, b) => a.seq - b.seq || (a.key < b.key ? -1 : 1));
-  const where = new Map<string, string>();
-  const counts = new Map<string, number>();
-  const move = (t: TransitionRow) => {
-    const was = where.get(t.key);
-    if (was !== undefined) counts.set(was, (counts.get(was) ?? 0) - 1);
-    if (t.toColumn === null) where.delete(t.key);
-    else {
-      where.set(t.key, t.toColumn);
-      counts.set(t.toColumn, (counts.get(t.toColumn) ?? 0) + 1);
-    }
-  };
+  const moves = [...input.transitions].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const counts = new Map<string, number>(Object.entries(input.start ?? {}));
   let next = 0;
   const days: CumulativeFlow["days"] = [];
   for (const date of datesFrom(from, to)) {
-    for (; next < transitions.length; next++) {
-      const t = transitions[next] as TransitionRow;
-      if (dayIn(timeZone, t.at) > date) break;
-      move(t);
+    for (; next < moves.length; next++) {
+      const move = moves[next] as FlowMove;
+      if (dayIn(timeZone, move.at) > date) break;
+      const n = move.count ?? 1;
+      if (move.fromColumn !== null) counts.set(move.fromColumn, (counts.get(move.fromColumn) ?? 0) - n);
+      if (move.toColumn !== null) counts.set(move.toColumn, (counts.get(move.toColumn) ?? 0) + n);
     }
     const row: Record<string, number> = {};
     let total = 0;

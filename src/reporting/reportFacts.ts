@@ -36,6 +36,8 @@ export interface ReportChanges {
   columns: ColumnOp[];
   tasks: { put: ReportTaskRow[]; remove: string[] };
   transitions: TransitionRow[];
+  /** Deletions whose column is the last one their earlier transitions name. */
+  departures: { seq: number; key: string }[];
   sprints: { put: ReportSprintRow[]; remove: string[] };
   scope: ScopeChangeRow[];
   estimates: EstimateRow[];
@@ -60,6 +62,7 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
     columns: [],
     tasks: { put: [], remove: [] },
     transitions: [],
+    departures: [],
     sprints: { put: [], remove: [] },
     scope: [],
     estimates: [],
@@ -73,8 +76,12 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
   const worklogs = new Set<string>();
   let settings = false;
 
-  const transition = (e: BoardEvent, key: string, from: string | null, to: string | null) =>
+  /** Where each task went last in this batch: a deletion leaves that column. */
+  const lastColumn = new Map<string, string>();
+  const transition = (e: BoardEvent, key: string, from: string | null, to: string | null) => {
     changes.transitions.push({ boardId, seq: e.seq, key, fromColumn: from, toColumn: to, at: e.at, actor: e.actor });
+    if (to !== null) lastColumn.set(key, to);
+  };
   const estimate = (e: BoardEvent, key: string, remaining: number | null) =>
     changes.estimates.push({ boardId, seq: e.seq, key, remainingSeconds: remaining, at: e.at });
   const putColumn = (column: Column) => changes.columns.push({ op: "put", row: columnRow(boardId, column) });
@@ -140,7 +147,9 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
         break;
       case "task.deleted":
         tasks.add(e.payload.key);
-        transition(e, e.payload.key, null, null);
+        transition(e, e.payload.key, lastColumn.get(e.payload.key) ?? null, null);
+        // Moved in an earlier batch: the column its last transition took it to.
+        if (!lastColumn.has(e.payload.key)) changes.departures.push({ seq: e.seq, key: e.payload.key });
         changes.worklogs.removeOfTasks.push(e.payload.key);
         break;
       case "worklog.added":
@@ -336,6 +345,14 @@ export class ReportFacts {
     for (const key of changes.tasks.remove) this.tasks.delete(key);
     for (const row of changes.tasks.put) this.tasks.set(row.key, row);
     for (const row of changes.transitions) this.transitions.set(`${row.seq}|${row.key}`, row);
+    for (const { seq, key } of changes.departures) {
+      const row = this.transitions.get(`${seq}|${key}`);
+      let last: TransitionRow | undefined;
+      for (const t of this.transitions.values()) {
+        if (t.key === key && t.seq < seq && (!last || t.seq > last.seq)) last = t;
+      }
+      if (row) row.fromColumn = last?.toColumn ?? null;
+    }
     for (const id of changes.sprints.remove) {
       this.sprints.delete(id);
       for (const [k, row] of this.scope) if (row.sprintId === id) this.scope.delete(k);

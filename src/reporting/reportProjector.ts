@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -113,6 +113,24 @@ export function statements(db: DrizzleD1Database, boardId: string, changes: Repo
       reportTransitions.key,
     ]),
   );
+  for (const { seq, key } of changes.departures) {
+    const before = db
+      .select({ column: reportTransitions.toColumn })
+      .from(reportTransitions)
+      .where(
+        and(eq(reportTransitions.boardId, boardId), eq(reportTransitions.key, key), lt(reportTransitions.seq, seq)),
+      )
+      .orderBy(desc(reportTransitions.seq))
+      .limit(1);
+    out.push(
+      db
+        .update(reportTransitions)
+        .set({ fromColumn: sql`(${before})` })
+        .where(
+          and(eq(reportTransitions.boardId, boardId), eq(reportTransitions.seq, seq), eq(reportTransitions.key, key)),
+        ),
+    );
+  }
   for (const ids of chunks(changes.sprints.remove, 90)) {
     out.push(
       db.delete(reportSprints).where(and(eq(reportSprints.boardId, boardId), inArray(reportSprints.sprintId, ids))),

@@ -14,7 +14,6 @@ import {
   reportTasks,
   reportTransitions,
   reportWorklogs,
-  type TransitionRow,
 } from "./schema";
 
 // What each report reads from D1: only the rows its figures need, with ranges cut
@@ -103,36 +102,37 @@ export async function sprintFacts(db: ReportDb, boardId: string, sprintId: strin
 }
 
 /**
- * Cumulative flow's input: each task's last transition before the range (so the
- * first day starts from where every task stood), then every transition in it.
+ * Cumulative flow's input, summed in SQL so a year of moves crosses the wire as a
+ * few thousand rows: each column's count before the range, then the moves in it per
+ * quarter hour (every time zone's midnight falls on one).
  */
 export async function flowFacts(db: ReportDb, boardId: string, from: string, to: string) {
   const { after, before } = utcBounds(from, to);
-  const [summary, inRange, columns] = await db.batch([
+  const t = reportTransitions;
+  const count = sql<number>`count(*)`.mapWith(Number);
+  const quarter = sql<string>`substr(${t.at}, 1, 14) || printf('%02d', (cast(substr(${t.at}, 15, 2) as integer) / 15) * 15) || ':00.000Z'`;
+  const [entered, left, moves, columns] = await db.batch([
     db
-      .select({
-        key: reportTransitions.key,
-        seq: sql<number>`max(${reportTransitions.seq})`.mapWith(Number),
-        toColumn: reportTransitions.toColumn,
-        at: reportTransitions.at,
-      })
-      .from(reportTransitions)
-      .where(and(eq(reportTransitions.boardId, boardId), lt(reportTransitions.at, after)))
-      .groupBy(reportTransitions.key),
+      .select({ column: t.toColumn, count })
+      .from(t)
+      .where(and(eq(t.boardId, boardId), lt(t.at, after)))
+      .groupBy(t.toColumn),
     db
-      .select()
-      .from(reportTransitions)
-      .where(
-        and(eq(reportTransitions.boardId, boardId), gte(reportTransitions.at, after), lt(reportTransitions.at, before)),
-      ),
+      .select({ column: t.fromColumn, count })
+      .from(t)
+      .where(and(eq(t.boardId, boardId), lt(t.at, after)))
+      .groupBy(t.fromColumn),
+    db
+      .select({ at: quarter, fromColumn: t.fromColumn, toColumn: t.toColumn, count })
+      .from(t)
+      .where(and(eq(t.boardId, boardId), gte(t.at, after), lt(t.at, before)))
+      .groupBy(quarter, t.fromColumn, t.toColumn),
     db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
   ]);
-  const transitions: TransitionRow[] = [
-    // SQLite gives the other columns of the row that holds the max(seq).
-    ...summary.map((s) => ({ ...s, boardId, fromColumn: null, actor: "" })),
-    ...inRange,
-  ];
-  return { transitions, columns };
+  const start: Record<string, number> = {};
+  for (const { column, count: n } of entered) if (column !== null) start[column] = (start[column] ?? 0) + n;
+  for (const { column, count: n } of left) if (column !== null) start[column] = (start[column] ?? 0) - n;
+  return { start, transitions: moves, columns };
 }
 
 /** Tasks resolved in the range (by UTC bounds; refined by day in the report), with their moves into progress. */

@@ -290,6 +290,12 @@ describe("the projection", () => {
     const today = new Date().toISOString().slice(0, 10);
     const flow = await ok(`/boards/${id}/reports/cfd?from=${today}&to=${today}`);
     expect(flow.days[0].counts).toEqual({ todo: 0, in_progress: 0, done: 5 });
+    // Deleted in a later batch than its last move: it leaves the column that move took it to.
+    expect((await call("POST", `/boards/${id}/tasks/${key}-3/archive`)).status).toBe(200);
+    expect((await call("DELETE", `/boards/${id}/tasks/${key}-3`)).status).toBe(204);
+    await deliver(id);
+    const after = await ok(`/boards/${id}/reports/cfd?from=${today}&to=${today}`);
+    expect(after.days[0]).toMatchObject({ counts: { todo: 0, in_progress: 0, done: 4 }, total: 4 });
   });
 });
 

@@ -1,0 +1,18 @@
+import { randomUUID } from "node:crypto";
+import { HttpClient } from "./load";
+import { measureReports, yearBoard } from "./reports";
+const base = "http://127.0.0.1:8796";
+const events = Number(process.argv[2] ?? 20000);
+const anonymous = new HttpClient(base, 1);
+const signup = await anonymous.send("POST", "/api/v1/auth/signup", JSON.stringify({ email: `d-${randomUUID().slice(0,6)}@example.com`, name: "D", password: `bench ${randomUUID()}` }));
+const cookie = signup.headers["set-cookie"]?.[0]?.split(";")[0] as string;
+const session = new HttpClient(base, 1, { cookie, origin: base });
+const { token } = await session.json<{ token: string }>("POST", "/api/v1/tokens", { name: "b", scope: "write" }, 201);
+const authorization = `Bearer ${token}`;
+const client = new HttpClient(base, 4, { authorization });
+const t = performance.now();
+const board = yearBoard(events, `Y${Date.now().toString(36).slice(-5).toUpperCase().replace(/^[0-9]/, "X")}`);
+console.log("generated", ((performance.now() - t) / 1000).toFixed(1), "s");
+const figures = await measureReports(base, client, authorization, board, 3, 5, (l) => console.log(l));
+console.log(JSON.stringify({ ...figures, timings: figures.timings.map((x) => ({ name: x.name, api: x.api.map(Math.round), replay: x.replay.map(Math.round), same: x.same })), lag: figures.lag.map(Math.round) }, null, 1));
+client.close(); session.close(); anonymous.close();
