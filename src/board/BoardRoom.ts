@@ -68,7 +68,8 @@ export class BoardRoom extends DurableObject<Env> {
     super(ctx, env);
     this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
     this.subscribers = [
-      taskIndexSubscriber(env.DB), directorySubscriber(env.DB),
+      taskIndexSubscriber(env.DB),
+      directorySubscriber(env.DB),
       inboxSubscriber(env.INBOX, Date.now),
       reportSubscriber(env.DB),
     ];
