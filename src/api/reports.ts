@@ -339,7 +339,7 @@ reportRoutes.openapi(
     const q = c.req.valid("query");
     const days = dayRange(q);
     await openBoard(c, boardId, "read");
-    const facts = await flowFacts(reportReader(c.env.DB), boardId, days.from, days.to);
+    const facts = await flowFacts(reportReader(c.env.DB), boardId, days.from, days.to, days.timeZone);
     return answer(c, q.format, cumulativeFlow({ ...facts, ...days }), cumulativeFlowCsv, "cumulative-flow");
   },
 );

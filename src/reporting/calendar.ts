@@ -84,3 +84,40 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? null;
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Minutes a time zone is ahead of UTC at an instant. */
+function offsetMinutes(timeZone: string, at: number): number {
+  let format = offsetFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
+    offsetFormatters.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const local = Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0);
+  return Math.round((local - Math.floor(at / 60_000) * 60_000) / 60_000);
+}
+
+/**
+ * The longest span of UTC time (minutes: a day, an hour or a quarter) that never
+ * straddles a midnight of `timeZone` from `from` to `to`: moves summed per such span
+ * still fall on the right local day.
+ */
+export function dayAlignedSpan(timeZone: string, from: string, to: string): 1440 | 60 | 15 {
+  let span: 1440 | 60 | 15 = 1440;
+  for (let d = addDays(from, -1); d <= addDays(to, 1); d = addDays(d, 1)) {
+    const offset = offsetMinutes(timeZone, Date.parse(`${d}T12:00:00Z`));
+    if (offset % 60 !== 0) return 15;
+    if (offset !== 0) span = 60;
+  }
+  return span;
+}

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { memberships, users } from "../auth/schema";
 import { boards } from "../db/schema";
-import { utcBounds } from "./calendar";
+import { dayAlignedSpan, utcBounds } from "./calendar";
 import { DEFAULT_WORKING_DAYS } from "./reportFacts";
 import {
   type ReportColumnRow,
@@ -104,13 +104,19 @@ export async function sprintFacts(db: ReportDb, boardId: string, sprintId: strin
 /**
  * Cumulative flow's input, summed in SQL so a year of moves crosses the wire as a
  * few thousand rows: each column's count before the range, then the moves in it per
- * quarter hour (every time zone's midnight falls on one).
+ * day, hour or quarter hour, the longest span the time zone's midnights never cut.
  */
-export async function flowFacts(db: ReportDb, boardId: string, from: string, to: string) {
+export async function flowFacts(db: ReportDb, boardId: string, from: string, to: string, timeZone: string) {
   const { after, before } = utcBounds(from, to);
   const t = reportTransitions;
   const count = sql<number>`count(*)`.mapWith(Number);
-  const quarter = sql<string>`substr(${t.at}, 1, 14) || printf('%02d', (cast(substr(${t.at}, 15, 2) as integer) / 15) * 15) || ':00.000Z'`;
+  const span = dayAlignedSpan(timeZone, from, to);
+  const quarter =
+    span === 1440
+      ? sql<string>`substr(${t.at}, 1, 10) || 'T00:00:00.000Z'`
+      : span === 60
+        ? sql<string>`substr(${t.at}, 1, 13) || ':00:00.000Z'`
+        : sql<string>`substr(${t.at}, 1, 14) || printf('%02d', (cast(substr(${t.at}, 15, 2) as integer) / 15) * 15) || ':00.000Z'`;
   const [entered, left, moves, columns] = await db.batch([
     db
       .select({ column: t.toColumn, count })
@@ -148,7 +154,8 @@ export async function cycleFacts(db: ReportDb, boardId: string, from: string, to
     db
       .select({
         boardId: reportTransitions.boardId,
-        seq: reportTransitions.seq,
+        // SQLite gives the other columns of the row that holds the min(seq): each task's first move into progress.
+        seq: sql<number>`min(${reportTransitions.seq})`.mapWith(Number),
         key: reportTransitions.key,
         fromColumn: reportTransitions.fromColumn,
         toColumn: reportTransitions.toColumn,
@@ -169,7 +176,8 @@ export async function cycleFacts(db: ReportDb, boardId: string, from: string, to
           eq(reportColumns.category, "in_progress"),
           inArray(reportTransitions.key, db.select({ key: reportTasks.key }).from(reportTasks).where(resolvedInRange)),
         ),
-      ),
+      )
+      .groupBy(reportTransitions.key),
     db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
   ]);
   return { tasks, transitions, columns };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { dayAlignedSpan } from "../../src/reporting/calendar";
 import { cumulativeFlowCsv, timesheetCsv } from "../../src/reporting/csv";
 import { cumulativeFlow, cycleTime } from "../../src/reporting/flowReports";
 import { type BoardFacts, replayFacts } from "../../src/reporting/reportFacts";
@@ -217,6 +218,15 @@ describe("the scripted board's reports, by hand", () => {
     expect(timesheetCsv(grid("Asia/Tokyo")).split("\r\n")[0]).toBe(
       "user_id,name,2026-03-05,2026-03-06,2026-03-07,total_seconds",
     );
+  });
+
+  it("sums moves per day for UTC, per hour for whole-hour zones, per quarter hour for the others", () => {
+    expect(dayAlignedSpan("UTC", "2026-01-01", "2026-12-31")).toBe(1440);
+    expect(dayAlignedSpan("Europe/London", "2026-01-01", "2026-01-31")).toBe(1440);
+    expect(dayAlignedSpan("Europe/London", "2026-01-01", "2026-06-30")).toBe(60);
+    expect(dayAlignedSpan("America/New_York", "2026-03-01", "2026-03-31")).toBe(60);
+    expect(dayAlignedSpan("Asia/Kolkata", "2026-03-01", "2026-03-02")).toBe(15);
+    expect(dayAlignedSpan("Asia/Kathmandu", "2026-03-01", "2026-03-02")).toBe(15);
   });
 
   it("draws the ideal line flat when no day is a working day, and not at all without dates", () => {

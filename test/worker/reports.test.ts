@@ -187,6 +187,12 @@ describe("reports of the scripted board, from D1", () => {
     const range = { from: "2026-03-03", to: "2026-03-20", timeZone: "Asia/Kolkata" };
     const query = `from=${range.from}&to=${range.to}&timeZone=${range.timeZone}`;
     expect(await ok(`/boards/${id}/reports/cfd?${query}`)).toEqual(cumulativeFlow({ ...rows, ...range }));
+    for (const timeZone of ["UTC", "Europe/Paris", "Pacific/Chatham"]) {
+      const zoned = { ...range, timeZone };
+      expect(await ok(`/boards/${id}/reports/cfd?from=${range.from}&to=${range.to}&timeZone=${timeZone}`)).toEqual(
+        cumulativeFlow({ ...rows, ...zoned }),
+      );
+    }
     expect(await ok(`/boards/${id}/reports/cycle-time?${query}`)).toEqual(cycleTime({ ...rows, ...range, window: 7 }));
     const sheet = await ok(`/boards/${id}/reports/timesheet?${query}`);
     const expected = timesheetGrid({ worklogs: rows.worklogs, ...range });
