@@ -115,9 +115,9 @@ export interface CycleTime {
  * moves into in-progress columns.
  */
 export function cycleTime(input: {
-  tasks: readonly ReportTaskRow[];
+  tasks: readonly Pick<ReportTaskRow, "key" | "title" | "type" | "columnId" | "createdAt" | "resolvedAt">[];
   columns: readonly ReportColumnRow[];
-  transitions: readonly TransitionRow[];
+  transitions: readonly Pick<TransitionRow, "key" | "seq" | "toColumn" | "at">[];
   from: string;
   to: string;
   timeZone: string;
@@ -125,7 +125,7 @@ export function cycleTime(input: {
 }): CycleTime {
   const { from, to, timeZone, window } = input;
   const category = new Map(input.columns.map((c) => [c.columnId, c.category]));
-  const firstInProgress = new Map<string, TransitionRow>();
+  const firstInProgress = new Map<string, Pick<TransitionRow, "seq" | "at">>();
   for (const t of input.transitions) {
     if (t.toColumn === null || category.get(t.toColumn) !== "in_progress") continue;
     const seen = firstInProgress.get(t.key);

@@ -150,17 +150,24 @@ export async function cycleFacts(db: ReportDb, boardId: string, from: string, to
     lt(reportTasks.resolvedAt, before),
   );
   const [tasks, transitions, columns] = await db.batch([
-    db.select().from(reportTasks).where(resolvedInRange),
     db
       .select({
-        boardId: reportTransitions.boardId,
+        key: reportTasks.key,
+        title: reportTasks.title,
+        type: reportTasks.type,
+        columnId: reportTasks.columnId,
+        createdAt: reportTasks.createdAt,
+        resolvedAt: reportTasks.resolvedAt,
+      })
+      .from(reportTasks)
+      .where(resolvedInRange),
+    db
+      .select({
         // SQLite gives the other columns of the row that holds the min(seq): each task's first move into progress.
         seq: sql<number>`min(${reportTransitions.seq})`.mapWith(Number),
         key: reportTransitions.key,
-        fromColumn: reportTransitions.fromColumn,
         toColumn: reportTransitions.toColumn,
         at: reportTransitions.at,
-        actor: reportTransitions.actor,
       })
       .from(reportTransitions)
       .innerJoin(
