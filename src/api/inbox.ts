@@ -3,6 +3,7 @@ import { z } from "zod";
 import { NOTIFICATION_KINDS } from "../domain/notifications";
 import { inboxOf } from "../inbox/inboxSubscriber";
 import { ApiError } from "./errors";
+import { checkLiveUpgrade } from "./liveUpgrade";
 import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
 
 // The signed-in person's notifications, from every board they are on. Each person's
@@ -145,14 +146,7 @@ inboxRoutes.openapi(
     },
   }),
   async (c) => {
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw new ApiError(426, "websocket_required", "This address takes a WebSocket connection, not a plain request.");
-    }
-    // As for a board's socket: a foreign page must not ride on the cookie.
-    const origin = c.req.header("origin");
-    if (origin !== undefined && origin !== new URL(c.req.url).origin) {
-      throw new ApiError(403, "cross_site_request", "Live connections must come from the Lanes app itself.");
-    }
+    checkLiveUpgrade(c);
     const upgraded = await inboxOf(c.env.INBOX, c.var.actor.id).fetch(c.req.raw);
     return new Response(upgraded.body, { status: upgraded.status, webSocket: upgraded.webSocket ?? null });
   },

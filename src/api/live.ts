@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { PROTOCOL_VERSION } from "../domain/protocol";
 import { openBoard } from "./boardAccess";
-import { ApiError } from "./errors";
+import { checkLiveUpgrade } from "./liveUpgrade";
 import { errorResponses, newRouter } from "./openapi";
 import { boardParams } from "./schemas";
 
@@ -26,14 +26,7 @@ liveRoutes.openapi(
     },
   }),
   async (c) => {
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw new ApiError(426, "websocket_required", "This address takes a WebSocket connection, not a plain request.");
-    }
-    // Browsers send Origin on every WebSocket: a foreign page must not ride on the cookie.
-    const origin = c.req.header("origin");
-    if (origin !== undefined && origin !== new URL(c.req.url).origin) {
-      throw new ApiError(403, "cross_site_request", "Live connections must come from the Lanes app itself.");
-    }
+    checkLiveUpgrade(c);
     const board = await openBoard(c, c.req.valid("param").boardId, "read");
     const headers = new Headers(c.req.raw.headers);
     headers.set("x-lanes-user-id", c.var.actor.id);
