@@ -3,10 +3,12 @@ import { Backlog } from "./components/Backlog";
 import { BoardScreen } from "./components/BoardScreen";
 import { ConflictDialog } from "./components/ConflictDialog";
 import { Avatar, Loading, Modal } from "./components/common";
+import { Bell } from "./components/Inbox";
 import { Projects } from "./components/Projects";
 import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
 import { boardsStore, closeBoard, loadBoards, openBoardByKey } from "./stores/boards";
+import { startInbox, stopInbox } from "./stores/inbox";
 import { boardPath, navigate, route, withQuery } from "./stores/route";
 import { checkSession, sessionStore, signOut } from "./stores/session";
 import { dismissToast, toastStore } from "./stores/toasts";
@@ -44,6 +46,9 @@ function Workspace() {
   };
 
   void loadBoards();
+  // The inbox stays live whatever board is shown, for as long as someone is signed in.
+  void startInbox();
+  onCleanup(stopInbox);
   createEffect(
     on(
       () => route.boardKey,
@@ -150,6 +155,7 @@ function Workspace() {
           </section>
           <SyncIndicator />
         </Show>
+        <Bell />
         <button type="button" class="icon" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
           ?
         </button>

@@ -1,4 +1,5 @@
 import type { Comment, Role, Worklog } from "../../src/domain/model";
+import type { InboxNotification, NotificationKind } from "../../src/domain/notifications";
 import type { ClientMessage } from "../../src/domain/protocol";
 import type { HistoryEntry, Snapshot, TaskView } from "../../src/domain/views";
 import type { CommandAnswer } from "./sync/SyncEngine";
@@ -147,4 +148,13 @@ export const api = {
   createToken: (name: string, scope: "read" | "write") =>
     request<ApiToken & { token: string }>("/tokens", json("POST", { name, scope })),
   revokeToken: (id: string) => request<null>(`/tokens/${encodeURIComponent(id)}`, json("DELETE")),
+  inbox: (cursor: string | null) =>
+    request<{ notifications: InboxNotification[]; unread: number; nextCursor: string | null }>(
+      `/inbox?limit=30${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    ),
+  markRead: (id: number) => request<null>(`/inbox/${id}/read`, json("POST")),
+  markAllRead: () => request<{ marked: number }>("/inbox/read-all", json("POST")),
+  inboxPreferences: () => request<{ muted: NotificationKind[] }>("/inbox/preferences"),
+  setInboxPreferences: (muted: NotificationKind[]) =>
+    request<{ muted: NotificationKind[] }>("/inbox/preferences", json("PUT", { muted })),
 };

@@ -11,8 +11,16 @@ export function browserTransport(
   boardId: string,
   location: Pick<Location, "protocol" | "host"> = window.location,
 ): Transport {
+  return socketTransport(`/api/v1/boards/${encodeURIComponent(boardId)}/ws`, location);
+}
+
+/** A live connection to any of the API's WebSocket addresses (a board's, the inbox's). */
+export function socketTransport(
+  path: string,
+  location: Pick<Location, "protocol" | "host"> = window.location,
+): Transport {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const url = `${scheme}//${location.host}/api/v1/boards/${encodeURIComponent(boardId)}/ws`;
+  const url = `${scheme}//${location.host}${path}`;
   return {
     connect(listener: TransportListener): Connection {
       let socket: WebSocket;
