@@ -1,4 +1,5 @@
-import { createMemo, createSignal, For, onCleanup, Show } from "solid-js";
+import { createVirtualizer, defaultRangeExtractor } from "@tanstack/solid-virtual";
+import { createEffect, createMemo, createSelector, createSignal, For, onCleanup, Show } from "solid-js";
 import {
   type BoardState,
   type Column,
@@ -15,6 +16,19 @@ import { Avatar } from "./common";
 // The Kanban board: columns (optionally split into swimlanes) of cards. Cards move by
 // pointer (mouse, touch, pen: one code path) or by keyboard — Space picks a card up,
 // arrows move it, Space drops, Escape cancels — and every step is announced.
+//
+// A long cell (a column of a large board) scrolls on its own and renders only the
+// cards in view: a 5,000-task board has a few dozen cards in the page, not 5,000.
+// Nothing per pointer move walks a column: the drop position is a binary search
+// over card offsets, and each card learns whether the placeholder is before it
+// through a selector, not by scanning its cell.
+
+/** Cells with more cards than this render only the cards in view. */
+const VIRTUAL_FROM = 40;
+/** A card's height before it is measured; close to a one-line card's. */
+const CARD_ESTIMATE_PX = 92;
+/** The gap between cards (0.45rem of the cell's flex gap). */
+const CARD_GAP_PX = 7;
 
 export type LaneMode = "none" | "assignee" | "epic" | "priority";
 
@@ -67,6 +81,8 @@ export function BoardView(props: BoardViewProps) {
   const [carried, setCarried] = createSignal<string | null>(null);
   const [ghost, setGhost] = createSignal<{ x: number; y: number; task: Task } | null>(null);
   let suppressClick = false;
+  /** How a virtualized cell finds the drop position: its cards are not all in the page to measure. */
+  const dropIndexIn = new WeakMap<HTMLElement, (y: number, key: string) => number>();
 
   const columnName = (id: string) => props.board.columns[id]?.name ?? id;
   const laneOf = (key: string) => lanes().find((l) => l.holds(props.board.tasks[key] as Task)) ?? lanes()[0];
@@ -112,6 +128,8 @@ export function BoardView(props: BoardViewProps) {
     if (!cell) return null;
     const columnId = cell.dataset.column ?? "";
     const laneId = cell.dataset.lane ?? "";
+    const virtual = dropIndexIn.get(cell);
+    if (virtual) return { columnId, laneId, index: virtual(y, key) };
     const cards = [...cell.querySelectorAll<HTMLElement>("[data-key]")].filter((el) => el.dataset.key !== key);
     // Cards are stacked top to bottom: a binary search reads a dozen positions, not a whole column's.
     let low = 0;
@@ -284,7 +302,12 @@ export function BoardView(props: BoardViewProps) {
   const presenceOn = (key: string) =>
     props.presence.filter((p) => p.taskKey === key && p.userId !== props.me && p.activity !== "viewing");
 
-  const Card = (cardProps: { task: Task; columnIndex: number }) => {
+  /** `row`: where the card sits in a virtualized cell, and how the cell measures it. */
+  const Card = (cardProps: {
+    task: Task;
+    columnIndex: number;
+    row?: { index: number; start: number; measure: (el: HTMLLIElement) => void };
+  }) => {
     const t = () => cardProps.task;
     const member = () => (t().assigneeId ? props.board.members[t().assigneeId as string] : undefined);
     const progress = () => {
@@ -294,8 +317,11 @@ export function BoardView(props: BoardViewProps) {
     };
     return (
       <li
+        ref={(el) => cardProps.row && queueMicrotask(() => cardProps.row?.measure(el))}
         class="card"
-        classList={{ carried: carried() === t().key, [`type-${t().type}`]: true }}
+        classList={{ carried: carried() === t().key, [`type-${t().type}`]: true, "virtual-row": !!cardProps.row }}
+        style={cardProps.row ? { transform: `translateY(${cardProps.row.start}px)` } : undefined}
+        data-index={cardProps.row?.index}
         data-key={t().key}
         tabindex="0"
         aria-roledescription={props.readOnly ? "card" : "draggable card"}
@@ -349,45 +375,144 @@ export function BoardView(props: BoardViewProps) {
   };
 
   const Cell = (cellProps: { column: Column; columnIndex: number; lane: Lane }) => {
-    const cards = () => cardsIn(cellProps.column.id, cellProps.lane);
-    const here = () => {
+    const cards = createMemo(() => cardsIn(cellProps.column.id, cellProps.lane));
+    const here = createMemo(() => {
       const to = target();
       return to && to.columnId === cellProps.column.id && to.laneId === cellProps.lane.id ? to : null;
-    };
+    });
+    /** Where the carried card is in this cell (-1 when elsewhere): found once per pick-up, not per move. */
+    const carriedAt = createMemo(() => {
+      const key = carried();
+      return key ? cards().findIndex((t) => t.key === key) : -1;
+    });
     /**
      * Where the carried card would land: before this card's key, or "end". The carried
      * card itself stays where it is (dimmed) so keyboard focus never leaves it.
      */
-    const landsBefore = () => {
+    const landsBefore = createMemo(() => {
       const to = here();
-      const key = carried();
-      if (!to || !key) return null;
-      const list = cards().filter((t) => t.key !== key);
-      return list[to.index]?.key ?? "end";
-    };
-    return (
+      if (!to || !carried()) return null;
+      const at = carriedAt();
+      // The index counts the other cards: skip over the carried one.
+      const index = at !== -1 && at <= to.index ? to.index + 1 : to.index;
+      return cards()[index]?.key ?? "end";
+    });
+    const isLandingBefore = createSelector(landsBefore);
+    const label = () => `${cellProps.column.name}${cellProps.lane.id === "all" ? "" : `, ${cellProps.lane.title}`}`;
+
+    const Plain = () => (
       <ol
         class="cell"
         classList={{ "drop-target": here() !== null }}
         data-cell="1"
         data-column={cellProps.column.id}
         data-lane={cellProps.lane.id}
-        aria-label={`${cellProps.column.name}${cellProps.lane.id === "all" ? "" : `, ${cellProps.lane.title}`}`}
+        aria-label={label()}
       >
         <For each={cards()}>
           {(task) => (
             <>
-              <Show when={landsBefore() === task.key}>
+              <Show when={isLandingBefore(task.key)}>
                 <li class="placeholder" aria-hidden="true" />
               </Show>
               <Card task={task} columnIndex={cellProps.columnIndex} />
             </>
           )}
         </For>
-        <Show when={landsBefore() === "end"}>
+        <Show when={isLandingBefore("end")}>
           <li class="placeholder" aria-hidden="true" />
         </Show>
       </ol>
+    );
+
+    const Virtual = () => {
+      let scroller!: HTMLDivElement;
+      const virtualizer = createVirtualizer<HTMLDivElement, HTMLLIElement>({
+        get count() {
+          return cards().length;
+        },
+        getScrollElement: () => scroller,
+        estimateSize: () => CARD_ESTIMATE_PX,
+        gap: CARD_GAP_PX,
+        overscan: 6,
+        getItemKey: (index) => cards()[index]?.key ?? index,
+        // The carried card stays in the page while the cell scrolls, so keyboard focus stays on it.
+        rangeExtractor: (range) => {
+          const indexes = defaultRangeExtractor(range);
+          const at = carriedAt();
+          return at === -1 || indexes.includes(at) ? indexes : [...indexes, at].sort((a, b) => a - b);
+        },
+      });
+      const byKey = createMemo(() => new Map(cards().map((t, i) => [t.key, i])));
+      const dropIndex = (y: number, key: string) => {
+        const offset = y - scroller.getBoundingClientRect().top + scroller.scrollTop;
+        const items = virtualizer.measurementsCache;
+        let low = 0;
+        let high = items.length;
+        while (low < high) {
+          const mid = (low + high) >> 1;
+          const item = items[mid];
+          if (item && offset < item.start + item.size / 2) high = mid;
+          else low = mid + 1;
+        }
+        const at = byKey().get(key) ?? -1;
+        return at !== -1 && at < low ? low - 1 : low;
+      };
+      const marker = () => {
+        const before = landsBefore();
+        if (before === null) return null;
+        if (before === "end") return virtualizer.getTotalSize();
+        const item = virtualizer.measurementsCache[byKey().get(before) ?? -1];
+        return item ? item.start : null;
+      };
+      // A keyboard move scrolls the cell so the place the card would land is in view.
+      createEffect(() => {
+        const before = landsBefore();
+        if (before === null) return;
+        const index = before === "end" ? cards().length - 1 : (byKey().get(before) ?? -1);
+        if (index >= 0) virtualizer.scrollToIndex(index, { align: "auto" });
+      });
+      return (
+        <div
+          ref={(el) => {
+            scroller = el;
+            dropIndexIn.set(el, dropIndex);
+          }}
+          class="cell virtual"
+          classList={{ "drop-target": here() !== null }}
+          data-cell="1"
+          data-column={cellProps.column.id}
+          data-lane={cellProps.lane.id}
+        >
+          <ol class="virtual-list" aria-label={label()} style={{ height: `${virtualizer.getTotalSize()}px` }}>
+            <For each={virtualizer.getVirtualItems()}>
+              {(item) => {
+                const task = () => cards()[item.index];
+                return (
+                  <Show when={task()}>
+                    {(t) => (
+                      <Card
+                        task={t()}
+                        columnIndex={cellProps.columnIndex}
+                        row={{ index: item.index, start: item.start, measure: virtualizer.measureElement }}
+                      />
+                    )}
+                  </Show>
+                );
+              }}
+            </For>
+            <Show when={marker() !== null}>
+              <li class="placeholder marker" aria-hidden="true" style={{ top: `${(marker() ?? 0) - 5}px` }} />
+            </Show>
+          </ol>
+        </div>
+      );
+    };
+
+    return (
+      <Show when={cards().length > VIRTUAL_FROM} fallback={<Plain />}>
+        <Virtual />
+      </Show>
     );
   };
 
