@@ -95,6 +95,22 @@ test("a 2,000-task board renders only the cards in view; scrolling and dropping 
   expect(await page.locator('[data-column-head="todo"]').getAttribute("aria-label")).toContain(`${TASKS + 1} cards`);
   expect(await cardIn(page, "todo", board.last).count()).toBe(0);
 
+  // The keyboard moves a card down a virtualized column, announced as it goes.
+  const first = `${board.key}-2`;
+  await cardIn(page, "todo", first).focus();
+  await page.keyboard.press("Space");
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+  await page
+    .getByTestId("announcer")
+    .filter({ hasText: `To Do, position 4 of ${TASKS + 1}` })
+    .waitFor();
+  await page.keyboard.press("Space");
+  await page
+    .getByTestId("announcer")
+    .filter({ hasText: `Dropped ${first} in To Do, position 4` })
+    .waitFor();
+  await settled(page);
+
   // Scrolling the column brings its last card into the page.
   await todo.evaluate((el) => {
     el.scrollTop = el.scrollHeight;
@@ -125,6 +141,7 @@ test("a 2,000-task board renders only the cards in view; scrolling and dropping 
     .filter((t) => t.columnId === "todo")
     .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
     .map((t) => t.key);
+  expect(todoKeys.slice(0, 4)).toEqual([`${board.key}-3`, `${board.key}-4`, `${board.key}-5`, first]);
   expect(todoKeys.at(-1)).toBe(board.moving);
   expect(todoKeys.at(-2)).toBe(board.last);
   await page.context().close();
