@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
@@ -21,6 +22,20 @@ afterAll(async () => {
   await api(BOB, "PUT", "/inbox/preferences", { muted: [] }).catch(() => {});
   await browser?.close();
 });
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = (await page.evaluate("axe.run(document).then((r) => r.violations)")) as {
+    id: string;
+    impact: string | null;
+    nodes: { target: string[] }[];
+  }[];
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
 
 const bell = (page: Page) => page.getByRole("button", { name: /^Notifications/ });
 const panel = (page: Page) => page.getByRole("region", { name: "Notifications" });
@@ -101,6 +116,8 @@ test("a muted kind is not heard of; mark all read clears the count in every tab"
   const list = panel(bob.page).getByRole("listitem");
   await list.filter({ hasText: `mentioned you on ${mentioned}` }).waitFor();
   expect(await list.filter({ hasText: `assigned ${assigned}` }).count()).toBe(0);
+  // The open panel, its preferences and its list, read by axe.
+  expect(await seriousViolations(bob.page)).toEqual([]);
 
   await panel(bob.page).getByRole("button", { name: "Mark all read" }).click();
   await bell(bob.page).and(bob.page.locator('[data-unread="0"]')).waitFor();

@@ -58,7 +58,12 @@ export function Bell() {
         data-unread={inboxStore.unread}
         onClick={() => setOpen(!open())}
       >
-        <span aria-hidden="true">🔔</span>
+        <svg class="bell-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+          />
+        </svg>
         <Show when={inboxStore.unread > 0}>
           <span class="badge" aria-hidden="true">
             {inboxStore.unread > 99 ? "99+" : inboxStore.unread}
@@ -98,12 +103,12 @@ export function Bell() {
               <legend>Tell me about</legend>
               <For each={NOTIFICATION_KINDS}>
                 {(kind) => (
-                  <label>
+                  <label class="inline">
                     <input
                       type="checkbox"
                       checked={!inboxStore.muted.includes(kind)}
                       onChange={(e) => void setMuted(kind, !e.currentTarget.checked)}
-                    />{" "}
+                    />
                     {KIND_LABELS[kind]}
                   </label>
                 )}
