@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { chromium } from "playwright-core";
 import type { TestProject } from "vitest/node";
 import { DEMO_USERS, seedDemo } from "../../scripts/seed.mjs";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 
 // The browser tests' own dev server: the same `vite dev` as `npm run dev`, on its own
 // port and with its own local state (wiped at each run), so a run never touches the
@@ -46,8 +48,9 @@ export default async function setup(project: TestProject) {
   const base = `http://127.0.0.1:${E2E_PORT}`;
   await waitUntilUp(base, started, () => output);
   await seedDemo(base);
-  // The first load of the app makes vite optimize its dependencies; do it before any test measures anything.
-  await fetch(`${base}/`);
+  // The first load of the app makes vite optimize its dependencies (and, on a fresh
+  // clone, may find more and reload the page): load it whole once before any test.
+  await warmUp(base);
 
   const sessions: Record<string, string> = {};
   for (const person of DEMO_USERS) {
@@ -90,3 +93,16 @@ async function waitUntilUp(base: string, child: ChildProcess, output: () => stri
 }
 
 export { server };
+
+/** Opens the app in the browser once and waits until it has drawn its sign-in form, reloads included. */
+async function warmUp(base: string): Promise<void> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`, { waitUntil: "networkidle", timeout: 60_000 });
+    await page.waitForSelector("form", { timeout: 60_000 });
+    await page.waitForLoadState("networkidle");
+  } finally {
+    await browser.close();
+  }
+}

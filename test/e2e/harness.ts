@@ -2,21 +2,11 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { inject, onTestFailed } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 
 // What every browser test needs: Debian's Chromium, one browser context per person
 // (signed in with the session the global setup made), the REST API as that person
 // for arranging a scene, and a screenshot of every page when a test fails.
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export const baseUrl = inject("baseUrl");
 const sessions = inject("sessions");
