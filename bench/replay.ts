@@ -1,53 +1,15 @@
 /// <reference types="node" />
 import { performance } from "node:perf_hooks";
-import { type Attempt, type BoardStore, type CommandResult, executeCommand } from "../src/board/engine";
+import { executeCommand } from "../src/board/engine";
 import type { Command } from "../src/domain/commands";
 import { type BoardEvent, type StoredEvent, upcast } from "../src/domain/events";
 import { replay } from "../src/domain/evolve";
 import { type BoardState, emptyState, PRIORITIES } from "../src/domain/model";
+import { memoryStore, random } from "./generated";
 
 // Replay speed, measured in this process: a realistic log is written by running
 // commands through the board's own command loop (decide, evolve) against a store
 // held in memory, exported as NDJSON like a board export, then folded back.
-
-/** The engine's storage port in memory: the log as NDJSON lines, results by opId. */
-function ndjsonStore(): BoardStore & { lines: string[] } {
-  const state = emptyState();
-  const results = new Map<string, CommandResult>();
-  const lines: string[] = [];
-  return {
-    state,
-    lines,
-    findResult: (opId) => {
-      const result = results.get(opId);
-      return result ? { result, commandHash: null } : null;
-    },
-    transaction: (work) => work(),
-    append(event: BoardEvent) {
-      lines.push(JSON.stringify(event));
-      results.set(event.opId, { status: "applied", seq: event.seq, event });
-    },
-    scheduleDelivery() {},
-    recordAttempt(attempt: Attempt) {
-      results.set(attempt.opId, attempt.result);
-    },
-  };
-}
-
-/** Small, seeded, good enough to make the same log every run (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { next, int, pick };
-}
 
 const WORDS =
   "landing page hero image mobile pricing copy analytics checkout safari blog cms docs dark mode newsletter form audit navigation footer search drafts seo structured data paint carousel careers toggle spam sitemap status fonts webinar signup video headers changelog tables redirects photos chat rss preview partners favicon cache privacy launch sharing print uptime".split(
@@ -70,7 +32,8 @@ export interface GeneratedLog {
 export function generateLog(events: number, seed = 42): GeneratedLog {
   const started = performance.now();
   const r = random(seed);
-  const store = ndjsonStore();
+  const lines: string[] = [];
+  const store = memoryStore((event) => lines.push(JSON.stringify(event)));
   let clock = Date.parse("2026-01-05T09:00:00.000Z");
   let op = 0;
   const run = (command: Command, actor = "usr_0") => {
@@ -130,8 +93,8 @@ export function generateLog(events: number, seed = 42): GeneratedLog {
       run({ type: archived ? "restoreTask" : "archiveTask", key }, actor);
     }
   }
-  const bytes = store.lines.reduce((sum, line) => sum + line.length + 1, 0);
-  return { lines: store.lines, state: store.state, bytes, seconds: (performance.now() - started) / 1000 };
+  const bytes = lines.reduce((sum, line) => sum + line.length + 1, 0);
+  return { lines, state: store.state, bytes, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface ReplayFigures {

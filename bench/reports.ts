@@ -1,16 +1,17 @@
 /// <reference types="node" />
 import { performance } from "node:perf_hooks";
-import { type BoardStore, type CommandResult, executeCommand } from "../src/board/engine";
+import { executeCommand } from "../src/board/engine";
 import { boardLogHeader, boardLogLine } from "../src/domain/boardLog";
 import type { Command } from "../src/domain/commands";
 import { type BoardEvent, EVENT_VERSIONS, type StoredEvent, upcast } from "../src/domain/events";
 import { evolve, noneTouched, replay } from "../src/domain/evolve";
-import { type BoardState, emptyState } from "../src/domain/model";
+import type { BoardState } from "../src/domain/model";
 import { rankForNumber } from "../src/domain/ranks";
 import { cumulativeFlow, cycleTime } from "../src/reporting/flowReports";
 import { type BoardFacts, replayFacts } from "../src/reporting/reportFacts";
 import { burndown, sprintSummary, velocity } from "../src/reporting/sprintReports";
 import { timesheetGrid } from "../src/reporting/timesheetReport";
+import { memoryStore, random } from "./generated";
 import type { HttpClient } from "./load";
 import { percentile } from "./load";
 
@@ -21,21 +22,6 @@ import { percentile } from "./load";
 // process, and the projection's lag is sampled: worklog appended → in the report.
 
 const DAY = 86_400_000;
-
-/** Small, seeded, the same board every run (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { next, int, pick };
-}
 
 export interface YearBoard {
   /** The export file: a header line, then one event per line. */
@@ -52,35 +38,12 @@ export interface YearBoard {
   seconds: number;
 }
 
-/** The engine's storage port in memory, results found by opId in a map. */
-function yearStore(): BoardStore & { events: BoardEvent[] } {
-  const state = emptyState();
-  const results = new Map<string, CommandResult>();
-  const events: BoardEvent[] = [];
-  return {
-    state,
-    events,
-    findResult: (opId) => {
-      const result = results.get(opId);
-      return result ? { result, commandHash: null } : null;
-    },
-    transaction: (work) => work(),
-    append(event: BoardEvent) {
-      events.push(event);
-      results.set(event.opId, { status: "applied", seq: event.seq, event });
-    },
-    scheduleDelivery() {},
-    recordAttempt(attempt) {
-      results.set(attempt.opId, attempt.result);
-    },
-  };
-}
-
 /** A year of a Scrum board in about `events` events, about one task in twenty of them a new task. */
 export function yearBoard(events: number, key: string): YearBoard {
   const started = performance.now();
   const r = random(7);
-  const store = yearStore();
+  const log: BoardEvent[] = [];
+  const store = memoryStore((event) => log.push(event));
   const start = Date.parse("2025-01-06T08:00:00.000Z");
   const step = (365 * DAY) / events;
   let clock = start;
@@ -185,13 +148,13 @@ export function yearBoard(events: number, key: string): YearBoard {
     state.seq,
     new Date(clock).toISOString(),
   );
-  const file = [header, ...store.events].map(boardLogLine).join("");
+  const file = [header, ...log].map(boardLogLine).join("");
   const mid = sprints[Math.floor(sprints.length / 2)] as string;
   const from = new Date(start).toISOString().slice(0, 10);
   const to = new Date(clock).toISOString().slice(0, 10);
   return {
     file,
-    events: [...store.events],
+    events: [...log],
     state,
     key,
     sprintId: mid,
