@@ -181,20 +181,12 @@ export const inboxClientMessage = z.discriminatedUnion("type", [
 ]);
 export type InboxClientMessage = z.infer<typeof inboxClientMessage>;
 
-export interface InboxNotification {
+/** A notice as a person's inbox keeps it: numbered, of the one kind it was filed under, read or not. */
+export type InboxNotification = Omit<Notice, "key" | "kinds"> & {
   id: number;
   kind: NotificationKind;
-  boardId: string;
-  boardName: string;
-  taskKey: string | null;
-  title: string | null;
-  actorId: string;
-  actorName: string;
-  seq: number | null;
-  at: string;
-  text: string;
   readAt: string | null;
-}
+};
 
 export type InboxServerMessage =
   | { type: "notifications"; notifications: InboxNotification[]; unread: number }
