@@ -74,9 +74,11 @@ export class PresenceRelay<S> {
     this.table = new Map();
     for (const socket of this.hub.sessions()) {
       const session = this.hub.data(socket);
-      if (session.sessionId !== waking.without) this.put(session, 0);
+      // Only sessions that said hello were announced; a socket accepted just before a
+      // restart, its hello still to come, is announced when it comes.
+      if (session.here && session.sessionId !== waking.without) this.put(session, 0);
     }
-    if (waking.with) this.put(waking.with, 0);
+    if (waking.with?.here) this.put(waking.with, 0);
     for (const userId of [...this.byUser.keys()]) {
       const entry = this.entryOf(userId);
       if (entry) this.announced.set(userId, entry);

@@ -27,6 +27,8 @@ export interface SessionData {
   presence: { taskKey: string | null; activity: PresenceEntry["activity"] } | null;
   /** Epoch ms the session was last heard from, refreshed at most every SEEN_REFRESH_MS. */
   seenAt: number;
+  /** Said hello: on the board as far as presence goes (a socket accepted but silent is not). */
+  here?: boolean;
 }
 
 export interface Hub<S> {
@@ -109,16 +111,20 @@ export function receive<S>(live: LiveBoard<S>, socket: S, raw: string | ArrayBuf
   }
   const session = hub.data(socket);
   switch (message.type) {
-    case "hello":
+    case "hello": {
       if (!greet(hub, store, socket, session, message.protocol, message.since)) return;
+      const here = { ...session, here: true };
+      if (!session.here) hub.setData(socket, here);
       // Everyone else hears of the newcomer; the newcomer hears everyone at once.
-      live.presence.changed(session, now);
+      live.presence.changed(here, now);
       hub.send(socket, { type: "presence", people: live.presence.everyone() });
       return;
+    }
     case "presence": {
       const updated = { ...session, presence: { taskKey: message.taskKey, activity: message.activity } };
       hub.setData(socket, updated);
-      live.presence.changed(updated, now);
+      // Presence counts from hello on: what a session does before it says hello is kept for then.
+      if (session.here) live.presence.changed(updated, now);
       return;
     }
     case "cmd": {

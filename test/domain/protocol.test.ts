@@ -120,6 +120,7 @@ describe("presence", () => {
       role: "member",
       presence: null,
       seenAt: 0,
+      here: true,
     });
     const arrive = (i: number, userId?: string) => {
       sockets.push(i);
@@ -181,6 +182,20 @@ describe("presence", () => {
     inbox.get(0)?.splice(0);
     again.left(leaving);
     expect(inbox.get(0)).toEqual([{ type: "presenceChanged", people: [], left: ["u1"] }]);
+  });
+
+  it("a socket accepted but not yet greeted when the board restarts is announced when its hello comes", () => {
+    const { hub, inbox, arrive } = board(1);
+    const silent = { ...arrive(1), here: false };
+    hub.setData(1, silent);
+    // Restarted: another session's change reads the table back first.
+    const woken = new PresenceRelay(hub);
+    woken.changed(hub.data(0), 1_000);
+    inbox.get(0)?.splice(0);
+    woken.changed({ ...silent, here: true }, 2_000);
+    expect(inbox.get(0)).toEqual([
+      { type: "presenceChanged", people: [{ userId: "u1", name: "U1", taskKey: null, activity: null }], left: [] },
+    ]);
   });
 
   it("after a wake it reads who is here back from the sessions' attachments", () => {
