@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { inject, onTestFailed } from "vitest";
+import { afterAll, beforeAll, inject, onTestFailed } from "vitest";
 import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 
 // What every browser test needs: Debian's Chromium, one browser context per person
@@ -17,6 +17,18 @@ export const CAROL = "carol@lanes.dev";
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** One browser for a test file: launched before its first test, closed after its last. */
+export function useBrowser(got: (browser: Browser) => void): void {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    got(browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
 }
 
 const openPages: { page: Page; label: string }[] = [];

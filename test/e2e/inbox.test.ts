@@ -1,26 +1,25 @@
 import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, expect, test } from "vitest";
 import {
   ALICE,
   api,
   BOB,
   forgetPages,
   freshBoard,
-  launchBrowser,
   openBoard,
   personContext,
   screenshotOnFailure,
+  useBrowser,
 } from "./harness";
 
 let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
+useBrowser((b) => {
+  browser = b;
 });
 afterAll(async () => {
   // Other tests expect Bob to hear of everything.
   await api(BOB, "PUT", "/inbox/preferences", { muted: [] }).catch(() => {});
-  await browser?.close();
 });
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");

@@ -1,6 +1,6 @@
 import { generateNKeysBetween } from "fractional-indexing";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { expect, inject, test } from "vitest";
 import {
   ALICE,
   api,
@@ -8,19 +8,16 @@ import {
   cardIn,
   forgetPages,
   freshBoard,
-  launchBrowser,
   openBoard,
   personContext,
   screenshotOnFailure,
   settled,
+  useBrowser,
 } from "./harness";
 
 let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
+useBrowser((b) => {
+  browser = b;
 });
 
 const TASKS = 2_000;

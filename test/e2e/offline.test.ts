@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   ALICE,
   api,
@@ -8,19 +8,16 @@ import {
   controllableConnection,
   forgetPages,
   freshBoard,
-  launchBrowser,
   openBoard,
   personContext,
   screenshotOnFailure,
+  useBrowser,
   waitForFocusOn,
 } from "./harness";
 
 let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
+useBrowser((b) => {
+  browser = b;
 });
 
 test("offline, Bob moves two cards and edits one; they show at once, wait, and reach Alice when he is back", async () => {

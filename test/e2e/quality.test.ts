@@ -2,16 +2,8 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import {
-  ALICE,
-  forgetPages,
-  freshBoard,
-  launchBrowser,
-  openBoard,
-  personContext,
-  screenshotOnFailure,
-} from "./harness";
+import { expect, test } from "vitest";
+import { ALICE, forgetPages, freshBoard, openBoard, personContext, screenshotOnFailure, useBrowser } from "./harness";
 
 // Accessibility (axe-core), keyboard shortcuts, dark mode and phone widths, on the
 // seeded demo board. LANES_DOCS_SCREENSHOTS=1 also refreshes the README's screenshots.
@@ -21,11 +13,8 @@ const docs = resolve(import.meta.dirname, "../../docs");
 const saveDocs = process.env.LANES_DOCS_SCREENSHOTS === "1";
 
 let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
+useBrowser((b) => {
+  browser = b;
 });
 
 interface AxeViolation {

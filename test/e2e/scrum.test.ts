@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   ALICE,
   api,
@@ -7,19 +7,16 @@ import {
   dragCard,
   forgetPages,
   freshBoard,
-  launchBrowser,
   openBoard,
   personContext,
   screenshotOnFailure,
   settled,
+  useBrowser,
 } from "./harness";
 
 let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
+useBrowser((b) => {
+  browser = b;
 });
 
 const rows = (page: Page, list: string) =>

@@ -1,13 +1,10 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { forgetPages, launchBrowser, personContext, screenshotOnFailure } from "./harness";
+import { expect, test } from "vitest";
+import { forgetPages, personContext, screenshotOnFailure, useBrowser } from "./harness";
 
 let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
+useBrowser((b) => {
+  browser = b;
 });
 
 test("a demo person signs in with their email and password and opens the demo board from their projects", async () => {

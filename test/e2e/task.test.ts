@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   ALICE,
   api,
@@ -8,19 +8,16 @@ import {
   controllableConnection,
   forgetPages,
   freshBoard,
-  launchBrowser,
   openBoard,
   personContext,
   screenshotOnFailure,
   settled,
+  useBrowser,
 } from "./harness";
 
 let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
+useBrowser((b) => {
+  browser = b;
 });
 
 async function editTitle(page: Page, title: string): Promise<void> {
