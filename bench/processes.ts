@@ -9,7 +9,11 @@ import { resolve } from "node:path";
 // and the workerd it spawned together, by group id, and nothing else on the machine.
 
 const root = resolve(import.meta.dirname, "..");
-const wranglerBin = resolve(root, "node_modules/wrangler/bin/wrangler.js");
+/** The repository's own command-line tools, run with this Node. */
+const TOOLS = {
+  wrangler: resolve(root, "node_modules/wrangler/bin/wrangler.js"),
+  vite: resolve(root, "node_modules/vite/bin/vite.js"),
+} as const;
 
 export interface Started {
   label: string;
@@ -34,10 +38,14 @@ export function freePort(): Promise<number> {
 
 /** Starts `wrangler <args>` with this repository's wrangler and Node, output to `logFile`. */
 export function startWrangler(label: string, args: string[], logFile: string): Started {
+  return startTool("wrangler", label, args, logFile);
+}
+
+function startTool(tool: keyof typeof TOOLS, label: string, args: string[], logFile: string): Started {
   const log = openSync(logFile, "a");
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [wranglerBin, ...args], {
+    child = spawn(process.execPath, [TOOLS[tool], ...args], {
       cwd: root,
       detached: true,
       stdio: ["ignore", log, log],
@@ -59,8 +67,23 @@ export function startWrangler(label: string, args: string[], logFile: string): S
 }
 
 /** Runs a wrangler command to its end; throws with its output when it fails. */
-export async function runWrangler(label: string, args: string[], logFile: string, timeoutMs: number): Promise<void> {
-  const job = startWrangler(label, args, logFile);
+export function runWrangler(label: string, args: string[], logFile: string, timeoutMs: number): Promise<void> {
+  return runTool("wrangler", label, args, logFile, timeoutMs);
+}
+
+/** Runs a vite command (a build) to its end; throws with its output when it fails. */
+export function runVite(label: string, args: string[], logFile: string, timeoutMs: number): Promise<void> {
+  return runTool("vite", label, args, logFile, timeoutMs);
+}
+
+async function runTool(
+  tool: keyof typeof TOOLS,
+  label: string,
+  args: string[],
+  logFile: string,
+  timeoutMs: number,
+): Promise<void> {
+  const job = startTool(tool, label, args, logFile);
   const timer = setTimeout(() => void stop(job), timeoutMs);
   const code = await job.exited;
   clearTimeout(timer);

@@ -2,16 +2,17 @@
 
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type DeadEndpointFigures, measureDeadEndpoint } from "./deadEndpoint";
 import { bareTarget, type LiveSide, lanesTarget, measureLive, WATCHERS } from "./live";
 import { closedLoop, HttpClient, percentile, type Run } from "./load";
-import { freePort, runWrangler, type Started, sleep, startWrangler, stopAll, waitReady } from "./processes";
+import { freePort, runVite, runWrangler, type Started, sleep, startWrangler, stopAll, waitReady } from "./processes";
 import { generateLog, measureReplay, type ReplayFigures } from "./replay";
 import { measureReports, type ReportFigures, yearBoard } from "./reports";
+import { measureWebApp, type WebAppFigures } from "./webApp";
 
 // `npm run bench [-- --quick]`: starts Lanes and a bare Durable Object side by side,
 // each on a free loopback port with its own fresh state (or uses BENCH_URL for
@@ -30,6 +31,7 @@ const PLANS = {
     warmup: 40,
     lagSamples: 10,
     repeats: 2,
+    web: { runs: 3, drags: 3, small: 50, large: 5_000 },
     live: { acks: 50, fanout: { 10: 20, 100: 20, 1000: 10 }, throughputSeconds: 3, senders: 8, missed: 10 },
   },
   full: {
@@ -39,6 +41,7 @@ const PLANS = {
     warmup: 200,
     lagSamples: 30,
     repeats: 5,
+    web: { runs: 7, drags: 5, small: 50, large: 5_000 },
     live: { acks: 300, fanout: { 10: 100, 100: 100, 1000: 30 }, throughputSeconds: 8, senders: 8, missed: 20 },
   },
 } as const;
@@ -113,9 +116,10 @@ async function startServers(tmp: string): Promise<Servers> {
   let lanesUrl = process.env.BENCH_URL?.replace(/\/$/, "");
   if (!lanesUrl) {
     const app = snapshot(tmp, "app", ["wrangler.toml", "package.json", "tsconfig.json", "src", "migrations"]);
-    // wrangler.toml serves the built web app from dist/client; the API needs none of it.
-    mkdirSync(join(app, "dist/client"), { recursive: true });
     symlinkSync(resolve(root, "node_modules"), join(app, "node_modules"), "dir");
+    // wrangler.toml serves the built web app from dist/client, as a deploy does: the web rows load it in Chromium.
+    progress("building the web app");
+    await runVite("vite build", ["build", "--outDir", join(app, "dist")], join(tmp, "vite-build.log"), 300_000);
     const config = join(app, "wrangler.toml");
     const state = join(tmp, "lanes");
     progress("applying the D1 migrations to fresh local state");
@@ -490,6 +494,34 @@ function reportRows(figures: ReportFigures): Row[] {
   return rows;
 }
 
+function webRows(web: WebAppFigures): Row[] {
+  const [large, small] = [percentile(web.large.interactiveMs, 50), percentile(web.small.interactiveMs, 50)];
+  const frames = [50, 95, 100].map((q) => percentile(web.frameMs, q));
+  return [
+    {
+      measure: `Web app: navigation → interactive board, ${integer(web.large.tasks)} tasks, p50 (ms; beside: ${integer(web.small.tasks)} tasks), ${web.large.interactiveMs.length} loads each`,
+      lanes: ms(large),
+      bare: ms(small),
+      ratio: times(large / small),
+      target: verdict("< 1,000 ms", large < 1000),
+    },
+    {
+      measure: `Web app: drop → card shown in its new column, ${integer(web.large.tasks)}-task board, p50 / max (ms), ${web.dropMs.length} drops`,
+      lanes: `${ms(percentile(web.dropMs, 50))} / ${ms(percentile(web.dropMs, 100))}`,
+      bare: "",
+      ratio: "",
+      target: "",
+    },
+    {
+      measure: `Web app: frame time while dragging a card across the ${integer(web.large.tasks)}-task board, p50 / p95 / max (ms)`,
+      lanes: frames.map(ms).join(" / "),
+      bare: "",
+      ratio: "",
+      target: verdict("p95 ≤ 33 ms (30 fps)", (frames[1] as number) <= 33),
+    },
+  ];
+}
+
 function liveRows({ lanes, bare }: { lanes: LiveSide; bare: LiveSide }): Row[] {
   const latency = (measure: string, l: number[] = [], b: number[] = [], target = "") => {
     const [l50, l99, b50, b99] = [percentile(l, 50), percentile(l, 99), percentile(b, 50), percentile(b, 99)];
@@ -655,6 +687,8 @@ async function main(): Promise<void> {
       progress,
     );
 
+    const web = await measureWebApp(servers.lanes, plan.web, progress);
+
     if (!servers.ownLanes) await control.json("DELETE", boardPath, undefined, 204);
     control.close();
     // The servers are done; the replay runs alone on the CPU.
@@ -665,7 +699,7 @@ async function main(): Promise<void> {
     progress(`replaying it (${(log.bytes / 1e6).toFixed(1)} MB of NDJSON, generated in ${log.seconds.toFixed(1)} s)`);
     const replay = measureReplay(log, plan.repeats);
 
-    const rows = [...buildRows(figures, storage, lag, replay, live, dead), ...reportRows(reports)];
+    const rows = [...buildRows(figures, storage, lag, replay, live, dead), ...reportRows(reports), ...webRows(web)];
     const failures = LEVELS.flatMap((c) =>
       (["lanes", "bare"] as const)
         .filter((side) => figures[side][c].failed > 0)
@@ -686,6 +720,8 @@ async function main(): Promise<void> {
         `Live: Node's WebSocket client on \`…/ws\` with the API token (hello, then \`cmd\` moves answered by \`ack\`, every event broadcast to every socket; per-session command limits off with the rate limits), against the bare relay (\`bench/bare\` \`BareRoom\`: a hibernating WebSocket Durable Object that appends the raw message, acks it and broadcasts it). "All N watchers": from sending a command until the last of N other sockets has its event, one command at a time; moves/s: ${plan.live.senders} sockets sending their next move on each ack for ${plan.live.throughputSeconds} s; reconnect: 1,000 sockets dropped, ${plan.live.missed} moves made, then all reopened at once with \`hello {since}\`, until each has its catch-up. `,
         `Replay: the log written in-process by the board's command loop (${(log.bytes / 1e6).toFixed(1)} MB NDJSON), folded by \`replay\` from NDJSON (JSON.parse + upcast + evolve); the baseline is JSON.parse of the same lines alone.`,
       ].join(""),
+      "",
+      `Web app: the production build (\`vite build\`) served by the same \`wrangler dev\`, loaded in Debian's Chromium (headless, 1400×900, a fresh context each load, one untimed load of each board first). Interactive: from \`page.goto\` until the first card of each column is on screen and the live connection says online. The boards are imported logs, their tasks spread over three columns. Drop: the top card of To Do dragged with the mouse in 40 steps to Done; from the release until the card is drawn in Done. Frames: requestAnimationFrame intervals during the drag.`,
       "",
       `Reports: a Scrum board with a year of history (${integer(reports.events)} events, ${integer(reports.tasks)} tasks, two-week sprints, ${(reports.bytes / 1e6).toFixed(1)} MB) imported in ${reports.importSeconds.toFixed(1)} s, its projections caught up ${reports.catchUpSeconds.toFixed(1)} s later; each report asked ${plan.repeats} times over HTTP (D1 through a session), beside the same report computed in this process from the log (parse, fold, project, compute). Report lag: from a worklog's answer to its first appearance in the board's timesheet report, polled every 20 ms.`,
       ...(storage.note ? ["", `Note: ${storage.note}.`] : []),

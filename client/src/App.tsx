@@ -7,14 +7,17 @@ import { Bell } from "./components/Inbox";
 import { Projects } from "./components/Projects";
 import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
-import { boardsStore, closeBoard, loadBoards, openBoardByKey } from "./stores/boards";
+import { boardsStore, closeBoard, loadBoards, openBoardByKey, prefetchBoards } from "./stores/boards";
 import { startInbox, stopInbox } from "./stores/inbox";
 import { boardPath, navigate, route, withQuery } from "./stores/route";
 import { checkSession, sessionStore, signOut } from "./stores/session";
 import { dismissToast, toastStore } from "./stores/toasts";
 
 export function App() {
-  onMount(() => void checkSession());
+  onMount(() => {
+    void checkSession();
+    prefetchBoards();
+  });
   return (
     <Show when={sessionStore.checked} fallback={<Loading what="Lanes" />}>
       <Show when={sessionStore.user} fallback={<SignIn />}>

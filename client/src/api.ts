@@ -123,7 +123,7 @@ export const api = {
   boards: () => request<{ boards: BoardSummary[] }>("/boards"),
   createBoard: (input: { name: string; key: string; mode: "kanban" | "scrum" }) =>
     request<{ board: BoardSummary }>("/boards", json("POST", input)),
-  snapshot: (boardId: string) => request<Snapshot>(`${board(boardId)}/snapshot`),
+  snapshot: (boardId: string) => request<Snapshot>(`${board(boardId)}/snapshot?stamps=false`),
   stateAt: (boardId: string, at: number) => request<Snapshot>(`${board(boardId)}/state?at=${at}`),
   events: (boardId: string, after: number, limit: number) =>
     request<{ events: LoggedEvent[]; nextAfter: number | null; seq: number }>(

@@ -96,7 +96,7 @@ export const snapshotSchema = z
     board: boardRecord,
     nextNumber: z.number().int().meta({ description: "The number the next task gets (keys are never reused)." }),
     columns: z.array(columnSchema),
-    tasks: z.array(taskStateRecord),
+    tasks: z.array(taskStateRecord.partial({ stamps: true })),
     members: z.array(memberSchema),
     labels: z.array(z.string()),
     sprints: z.array(sprintSchema).meta({ description: "Active sprints first, then future, then completed." }),

@@ -209,9 +209,9 @@ export class BoardRoom extends DurableObject<Env> {
     return { seq: state.seq, board: state.board, members: Object.values(state.members) };
   }
 
-  snapshot(): Snapshot | null {
+  snapshot(options: { stamps?: boolean } = {}): Snapshot | null {
     const state = this.store.state;
-    return state.board ? snapshotOf(state) : null;
+    return state.board ? snapshotOf(state, options) : null;
   }
 
   columns(): { seq: number; columns: Column[] } {

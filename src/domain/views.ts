@@ -161,15 +161,23 @@ export function findTasks(state: BoardState, filter: TaskFilter): TaskView[] {
 }
 
 /** The whole board for a first load: ordered columns, every task, members, labels in use. */
-export function snapshotOf(state: BoardState) {
+/**
+ * `stamps: false` leaves out each task's stamps (who last changed each field): two
+ * thirds of a large board's bytes, and nothing a screen shows or needs, since the
+ * board itself decides conflicts.
+ */
+export function snapshotOf(state: BoardState, options: { stamps?: boolean } = {}) {
   const labels = new Set<string>();
   for (const task of Object.values(state.tasks)) for (const label of task.labels) labels.add(label);
+  const tasks: (Omit<Task, "stamps"> & Partial<Pick<Task, "stamps">>)[] = Object.values(state.tasks).sort(
+    (a, b) => a.number - b.number,
+  );
   return {
     seq: state.seq,
     board: state.board,
     nextNumber: state.nextNumber,
     columns: orderedColumns(state),
-    tasks: Object.values(state.tasks).sort((a, b) => a.number - b.number),
+    tasks: options.stamps === false ? tasks.map(({ stamps: _stamps, ...task }) => task) : tasks,
     members: Object.values(state.members),
     labels: [...labels].sort(),
     sprints: sprintsOf(state),

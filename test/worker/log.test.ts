@@ -62,6 +62,30 @@ describe("snapshot", () => {
     expect(changed.headers.get("etag")).toBe('"3"');
     expect(changed.body.tasks.map((t: Json) => t.title)).toEqual(["One", "Two"]);
   });
+
+  it("leaves out the tasks' stamps with stamps=false, under an ETag of its own; a bad value is refused", async () => {
+    const { id } = await newBoard();
+    await createTask(id, "One");
+    const full = await call("GET", `/boards/${id}/snapshot`);
+    expect(full.body.tasks[0].stamps.title).toEqual({ seq: 2, actor: await myId(), at: expect.any(String) });
+
+    const lean = await call("GET", `/boards/${id}/snapshot?stamps=false`);
+    expect(lean.status).toBe(200);
+    expect(lean.headers.get("etag")).toBe('"2-lean"');
+    const { stamps: _stamps, ...fields } = full.body.tasks[0];
+    expect(lean.body.tasks).toEqual([fields]);
+    expect({ ...lean.body, tasks: [] }).toEqual({ ...full.body, tasks: [] });
+    // One form's tag never stands for the other.
+    expect(
+      (await call("GET", `/boards/${id}/snapshot?stamps=false`, undefined, { "if-none-match": '"2"' })).status,
+    ).toBe(200);
+    expect(
+      (await call("GET", `/boards/${id}/snapshot?stamps=false`, undefined, { "if-none-match": '"2-lean"' })).status,
+    ).toBe(304);
+
+    const bad = await call("GET", `/boards/${id}/snapshot?stamps=no`);
+    expectError(bad, 400, "invalid_request");
+  });
 });
 
 describe("events", () => {

@@ -8,6 +8,7 @@ import { api, type BoardSummary } from "../api";
 import { boardStateFromSnapshot } from "../sync/boardMessages";
 import { browserTransport } from "../sync/browserTransport";
 import { indexedDbPendingStore } from "../sync/indexedDbPendingStore";
+import { ROW_KINDS, type RowKind, type ViewChanges } from "../sync/OptimisticView";
 import { type ClientCommand, type PresenceActivity, SyncEngine, type SyncStatus } from "../sync/SyncEngine";
 import { sessionStore } from "./session";
 import { toast } from "./toasts";
@@ -54,13 +55,37 @@ export const boardsStore = state;
 
 let engine: SyncEngine | null = null;
 
-export async function loadBoards(): Promise<void> {
-  try {
-    const { boards } = await api.boards();
-    setState({ boards, boardsLoaded: true, error: null });
-  } catch (error) {
-    setState({ boardsLoaded: true, error: (error as Error).message });
-  }
+let loadingBoards: Promise<void> | null = null;
+
+/**
+ * Asks for the boards at once, before the session check has answered: signed in,
+ * the list is there a round trip sooner; signed out, the refusal is dropped.
+ */
+export function prefetchBoards(): void {
+  loadingBoards ??= api.boards().then(
+    ({ boards }) => {
+      loadingBoards = null;
+      setState({ boards, boardsLoaded: true, error: null });
+    },
+    () => {
+      loadingBoards = null;
+    },
+  );
+}
+
+/** Loads the list of boards; callers at the same time share one request. */
+export function loadBoards(): Promise<void> {
+  loadingBoards ??= api.boards().then(
+    ({ boards }) => {
+      loadingBoards = null;
+      setState({ boards, boardsLoaded: true, error: null });
+    },
+    (error) => {
+      loadingBoards = null;
+      setState({ boardsLoaded: true, error: (error as Error).message });
+    },
+  );
+  return loadingBoards;
 }
 
 export async function createBoard(input: { name: string; key: string; mode: "kanban" | "scrum" }): Promise<boolean> {
@@ -76,6 +101,8 @@ export async function createBoard(input: { name: string; key: string; mode: "kan
 
 /** Shows the board with this key (WEB): its last state at once, then live. */
 export async function openBoardByKey(key: string): Promise<void> {
+  if (!state.boardsLoaded) await loadBoards();
+  // The prefetch may have been refused (signed out when it left): ask again.
   if (!state.boardsLoaded) await loadBoards();
   const summary = state.boards.find((b) => b.key === key);
   if (!summary) {
@@ -93,11 +120,10 @@ export async function openBoardByKey(key: string): Promise<void> {
     if (!board) throw new Error("This board cannot be shown by this version of Lanes; reload the page.");
     const me = sessionStore.user?.id ?? "";
     setState({ board, loading: false, live: { ...state.live, role: board.members[me]?.role ?? "viewer" } });
+    goLive(summary.id, board);
   } catch (error) {
     setState({ loading: false, error: (error as Error).message });
-    return;
   }
-  goLive(summary.id);
 }
 
 export function closeBoard(): void {
@@ -159,18 +185,19 @@ export function boardIdOf(key: string): string | null {
   return state.boards.find((b) => b.key === key)?.id ?? null;
 }
 
-function goLive(boardId: string): void {
+function goLive(boardId: string, initial: BoardState): void {
   const userId = sessionStore.user?.id ?? "";
   const live = new SyncEngine({
     transport: browserTransport(boardId),
     pendingStore: indexedDbPendingStore(boardId, userId),
     actor: { userId, role: state.live.role },
     sendLarge: (message) => api.sendCommand(boardId, message),
+    initial,
   });
   engine = live;
   if (presence.taskKey !== null) live.setPresence(presence.taskKey, presence.activity);
   const told = new Set<string>();
-  live.subscribe(() => {
+  live.subscribe((changes) => {
     if (engine !== live) return;
     // Failures become toasts once; the engine's list is then cleared.
     for (const failure of live.failures) {
@@ -182,8 +209,7 @@ function goLive(boardId: string): void {
     }
     const board = live.state;
     batch(() => {
-      // The engine folds its confirmed state in place; the store gets its own copy.
-      if (board) setState("board", reconcile(structuredClone(board), { key: "key", merge: true }));
+      if (board) showChanges(board, changes);
       setState("live", {
         status: live.status,
         pending: live.pending.length,
@@ -195,6 +221,35 @@ function goLive(boardId: string): void {
     if (live.problem && (live.status === "outdated" || live.status === "closed")) toast(live.problem);
   });
   void live.start();
+}
+
+/**
+ * Copies what changed in the engine's view into the store: the rows it names, each
+ * its own copy (the engine changes its view in place), so a move on a 5,000-task
+ * board copies one task, not the board.
+ */
+function showChanges(board: BoardState, changes: ViewChanges): void {
+  if (changes === "all") {
+    setState("board", reconcile(structuredClone(board), { key: "key", merge: true }));
+    return;
+  }
+  if (!state.board) return;
+  // One setter for every kind of row: TypeScript cannot follow `kind` from the record to its row type.
+  const setRow = setState as unknown as (path: "board", kind: RowKind, id: string, value: unknown) => void;
+  for (const kind of ROW_KINDS) {
+    const rows = board[kind] as Record<string, object | undefined>;
+    for (const id of changes[kind]) {
+      const row = rows[id];
+      // Solid deletes a property set to undefined.
+      setRow("board", kind, id, row === undefined ? undefined : reconcile(structuredClone(row)));
+    }
+  }
+  if (state.board.seq !== board.seq) setState("board", "seq", board.seq);
+  if (state.board.nextNumber !== board.nextNumber) setState("board", "nextNumber", board.nextNumber);
+  if (changes.board) {
+    setState("board", "board", reconcile(structuredClone(board.board)));
+    setState("board", "settings", reconcile(structuredClone(board.settings)));
+  }
 }
 
 // Back online: no need to wait out the backoff.

@@ -1,7 +1,7 @@
 import { clientCommandSchema } from "../../../src/domain/commands";
 import type { FieldConflict } from "../../../src/domain/errors";
 import type { BoardEvent } from "../../../src/domain/events";
-import { evolve } from "../../../src/domain/evolve";
+import { evolve, noneTouched } from "../../../src/domain/evolve";
 import type { BoardState, Role } from "../../../src/domain/model";
 import {
   type ClientMessage,
@@ -13,7 +13,8 @@ import {
 } from "../../../src/domain/protocol";
 import { type BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from "./backoff";
 import { boardEventFrom, boardStateFromSnapshot, fieldConflictsFrom, parseServerMessage } from "./boardMessages";
-import { type Actor, type OptimisticState, optimisticState } from "./optimisticState";
+import { OptimisticView, type ViewChanges } from "./OptimisticView";
+import type { Actor } from "./optimisticState";
 import { memoryPendingStore, type PendingCommand, type PendingStore, pendingCommandSchema } from "./pendingStore";
 import { type ClientCommand, type TaskKeyField, taskKeysOf, withTaskKeys } from "./taskKeys";
 import { type Clock, type Connection, systemClock, type TimerHandle, type Transport } from "./transport";
@@ -66,6 +67,12 @@ export interface SyncEngineOptions {
   newOpId?: () => string;
   /** Who is signed in, for the optimistic view until the board's welcome says so. */
   actor?: Actor;
+  /**
+   * The board as the app already loaded it (say, over REST): the engine starts from
+   * it and asks only for what happened since, and reports changes relative to it.
+   * The engine keeps its own copies.
+   */
+  initial?: BoardState;
   backoff?: BackoffOptions;
   /** Presence is sent at most once per this many milliseconds (the latest value wins). */
   presenceIntervalMs?: number;
@@ -151,10 +158,14 @@ export class SyncEngine {
   private presenceSent: PresenceUpdate | null = null;
   private presenceSentAt = Number.NEGATIVE_INFINITY;
   private presenceTimer: TimerHandle | null = null;
-  private view: OptimisticState | null = null;
-  private readonly listeners = new Set<() => void>();
+  private readonly view = new OptimisticView();
+  /** Rows confirmed events changed since the view was last brought up to date. */
+  private confirmedRows: ViewChanges = noneTouched();
+  private readonly listeners = new Set<(changes: ViewChanges) => void>();
   private saving: Promise<void> = Promise.resolve();
   private restored = false;
+  /** Something the view is made of may have changed since it was last brought up to date. */
+  private stale = true;
   /** A hello asking from before the confirmed seq is out, for the keys of tasks created here (see recallKeys). */
   private recalling = false;
 
@@ -170,13 +181,21 @@ export class SyncEngine {
     this.rateLimitRetryMs = options.rateLimitRetryMs ?? 200;
     this.onSettled = options.onSettled;
     this.actor = options.actor ?? { userId: "", role: "member" };
+    if (options.initial) {
+      this.confirmedState = structuredClone(options.initial);
+      this.view.seed(options.initial);
+    }
   }
 
   // ---- what the app reads ---------------------------------------------------
 
-  /** The board as the person sees it: confirmed plus pending. Null until the first snapshot. A new object after each change. */
+  /**
+   * The board as the person sees it: confirmed plus pending. Null until the first
+   * snapshot. Updated in place, row by row (the listeners are told which rows): read,
+   * never keep or change.
+   */
   get state(): BoardState | null {
-    return this.visible()?.state ?? null;
+    return this.visible();
   }
 
   /** The board as the server confirmed it. Live and folded in place: read, never keep or change. */
@@ -215,8 +234,11 @@ export class SyncEngine {
     return this.lastProblem;
   }
 
-  /** Calls `listener` after every change of anything above; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void {
+  /**
+   * Calls `listener` after every change of anything above, with the rows of `state`
+   * changed since the previous call; returns the unsubscribe function.
+   */
+  subscribe(listener: (changes: ViewChanges) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -290,9 +312,9 @@ export class SyncEngine {
     }
     const provisional: Partial<Record<TaskKeyField, string>> = {};
     let keyFrom: number | undefined;
-    const shown = this.visible();
+    this.visible();
     for (const [field, key] of Object.entries(taskKeysOf(parsed.data)) as [TaskKeyField, string][]) {
-      const creator = shown?.provisionalKeys.get(key);
+      const creator = this.view.provisionalKeys.get(key);
       if (creator === undefined) continue;
       provisional[field] = creator;
       // Already acked, its event still on the way: the key is in the event at that seq.
@@ -419,6 +441,7 @@ export class SyncEngine {
           break;
         }
         this.confirmedState = state;
+        this.confirmedRows = "all";
         this.caughtUp();
         break;
       }
@@ -476,7 +499,7 @@ export class SyncEngine {
       this.resync();
       return false;
     }
-    evolve(state, event);
+    evolve(state, event, this.confirmedRows === "all" ? noneTouched() : this.confirmedRows);
     this.landed(event);
     return true;
   }
@@ -750,15 +773,21 @@ export class SyncEngine {
 
   // ---- bookkeeping ----------------------------------------------------------
 
-  private visible(): OptimisticState | null {
+  /** The view, brought up to date if anything changed since. */
+  private visible(): BoardState | null {
     if (this.confirmedState === null) return null;
-    this.view ??= optimisticState(
-      this.confirmedState,
-      this.queue,
-      this.actor,
-      new Date(this.clock.now()).toISOString(),
-    );
-    return this.view;
+    if (this.stale) {
+      this.view.update(
+        this.confirmedState,
+        this.confirmedRows,
+        this.queue,
+        this.actor,
+        new Date(this.clock.now()).toISOString(),
+      );
+      this.confirmedRows = noneTouched();
+      this.stale = false;
+    }
+    return this.view.state;
   }
 
   /** Saves the queue as it is now; saves run one after another, so the last one wins. */
@@ -784,7 +813,10 @@ export class SyncEngine {
   }
 
   private changed(): void {
-    this.view = null;
-    for (const listener of this.listeners) listener();
+    this.stale = true;
+    if (this.listeners.size === 0) return;
+    this.visible();
+    const changes = this.view.takeChanges();
+    for (const listener of this.listeners) listener(changes);
   }
 }

@@ -53,7 +53,8 @@ const snapshotSchema = z.object({
   board: boardRecord.nullable(),
   nextNumber: z.number().int().min(1),
   columns: z.array(columnRecord),
-  tasks: z.array(taskStateRecord),
+  // Without stamps from `GET …/snapshot?stamps=false`: a screen never needs them.
+  tasks: z.array(taskStateRecord.extend({ stamps: taskStateRecord.shape.stamps.default(() => ({})) })),
   members: z.array(memberRecord),
   // Older boards' snapshots may lack them; the engine then starts from none and the defaults.
   sprints: z.array(sprintRecord).optional(),

@@ -1,6 +1,6 @@
 import { decide } from "../../../src/domain/decide";
 import { type BoardEvent, EVENT_VERSIONS } from "../../../src/domain/events";
-import { evolve } from "../../../src/domain/evolve";
+import { evolve, noneTouched, type Touched } from "../../../src/domain/evolve";
 import type { BoardState, Role } from "../../../src/domain/model";
 import type { PendingCommand } from "./pendingStore";
 import { type ClientCommand, type TaskKeyField, type TaskKeys, withTaskKeys } from "./taskKeys";
@@ -34,11 +34,28 @@ export function optimisticState(
   at: string,
 ): OptimisticState {
   const state = structuredClone(confirmed);
+  const provisionalKeys = applyQueue(state, queue, actor, at, noneTouched());
+  return { state, provisionalKeys };
+}
+
+/**
+ * Applies `queue` to `state` (in place), collecting the rows it changed in
+ * `touched`; returns the keys of tasks that exist only as pending creations. The
+ * state's seq is left at the confirmed one it started from.
+ */
+export function applyQueue(
+  state: BoardState,
+  queue: readonly PendingCommand[],
+  actor: Actor,
+  at: string,
+  touched: Touched,
+): Map<string, string> {
+  const confirmedSeq = state.seq;
   const predicted = new Map<string, string>();
   const provisionalKeys = new Map<string, string>();
   for (const entry of queue) {
     // Already folded into the confirmed state; the engine drops it at its next step.
-    if (entry.ackedAt !== undefined && entry.ackedAt <= confirmed.seq) continue;
+    if (entry.ackedAt !== undefined && entry.ackedAt <= confirmedSeq) continue;
     const command = resolveProvisional(entry, predicted);
     if (command === null) continue;
     const seq = state.seq + 1;
@@ -53,14 +70,14 @@ export function optimisticState(
       at,
       v: EVENT_VERSIONS[decision.event.type],
     } as BoardEvent;
-    evolve(state, event);
+    evolve(state, event, touched);
     if (event.type === "task.created") {
       predicted.set(entry.opId, event.payload.task.key);
       provisionalKeys.set(event.payload.task.key, entry.opId);
     }
   }
-  state.seq = confirmed.seq;
-  return { state, provisionalKeys };
+  state.seq = confirmedSeq;
+  return provisionalKeys;
 }
 
 /**
