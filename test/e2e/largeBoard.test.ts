@@ -141,5 +141,10 @@ test("a 2,000-task board renders only the cards in view; scrolling and dropping 
   expect(todoKeys.slice(0, 4)).toEqual([`${board.key}-3`, `${board.key}-4`, `${board.key}-5`, first]);
   expect(todoKeys.at(-1)).toBe(board.moving);
   expect(todoKeys.at(-2)).toBe(board.last);
+
+  // An edit made elsewhere (through the API) reaches the one card it changed; the column keeps its count.
+  await api(ALICE, "PATCH", `/boards/${board.id}/tasks/${board.last}`, { title: "Renamed elsewhere" });
+  await cardIn(page, "todo", board.last).filter({ hasText: "Renamed elsewhere" }).waitFor();
+  expect(await page.locator('[data-column-head="todo"]').getAttribute("aria-label")).toContain(`${TASKS + 2} cards`);
   await page.context().close();
 });

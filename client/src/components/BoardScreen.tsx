@@ -1,7 +1,7 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { PRIORITIES, TASK_TYPES, type Task } from "../../../src/domain/model";
 import { eventLabel, when } from "../format";
-import { boardsStore, change, memberName, setPresence } from "../stores/boards";
+import { boardsStore, change, memberName, rowsOf, setPresence } from "../stores/boards";
 import { boardPath, navigate, route, setQuery, withQuery } from "../stores/route";
 import { sessionStore } from "../stores/session";
 import { leavePast, loadEvents, showPast, timeTravelStore } from "../stores/timeTravel";
@@ -43,7 +43,8 @@ export function BoardScreen(props: {
 
   const labels = createMemo(() => {
     const set = new Set<string>();
-    for (const t of Object.values(board()?.tasks ?? {})) for (const l of t.labels) set.add(l);
+    void boardsStore.boardVersion;
+    for (const t of rowsOf(board()?.tasks ?? {})) for (const l of t.labels) set.add(l);
     return [...set].sort();
   });
 
@@ -158,6 +159,7 @@ export function BoardScreen(props: {
             {(state) => (
               <BoardView
                 board={state()}
+                version={at() === null ? boardsStore.boardVersion : 0}
                 readOnly={readOnly()}
                 lanes={lanes()}
                 shows={shows}

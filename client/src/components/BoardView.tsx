@@ -10,6 +10,7 @@ import {
   type Task,
 } from "../../../src/domain/model";
 import type { PresenceEntry } from "../../../src/domain/protocol";
+import { rowsOf } from "../stores/boards";
 import type { ClientCommand } from "../sync/SyncEngine";
 import { Avatar } from "./common";
 
@@ -42,6 +43,8 @@ interface Lane {
 
 export interface BoardViewProps {
   board: BoardState;
+  /** Changes with every change of `board`: the columns are recomputed from its plain rows then (see `rowsOf`). */
+  version: number;
   readOnly: boolean;
   lanes: LaneMode;
   shows: (task: Task) => boolean;
@@ -64,7 +67,8 @@ interface Target {
 export function BoardView(props: BoardViewProps) {
   const columns = createMemo(() => orderedColumns(props.board));
   const allTasks = createMemo(() => {
-    const tasks = Object.values(props.board.tasks);
+    void props.version;
+    const tasks = rowsOf(props.board.tasks);
     const sprints = props.sprintIds;
     return sprints === null ? tasks : tasks.filter((t) => t.sprintId !== null && sprints.includes(t.sprintId));
   });
@@ -73,7 +77,11 @@ export function BoardView(props: BoardViewProps) {
     for (const column of columns()) byColumn.set(column.id, shownInColumn(allTasks(), column.id));
     return byColumn;
   });
-  const lanes = createMemo(() => lanesFor(props.board, props.lanes, allTasks()));
+  // The same lanes stay the same objects while the tasks change under them: a new
+  // lane list would rebuild every cell, and take keyboard focus off the card it is on.
+  const lanes = createMemo(() => lanesFor(props.board, props.lanes, allTasks()), [], {
+    equals: (a, b) => a.length === b.length && a.every((lane, i) => lane.id === b[i]?.id && lane.title === b[i]?.title),
+  });
   const cardsIn = (columnId: string, lane: Lane) =>
     (columnTasks().get(columnId) ?? []).filter((t) => props.shows(t) && lane.holds(t));
 
@@ -308,7 +316,8 @@ export function BoardView(props: BoardViewProps) {
     columnIndex: number;
     row?: { index: number; start: number; measure: (el: HTMLLIElement) => void };
   }) => {
-    const t = () => cardProps.task;
+    // Through the store, so the card follows its task's fields one by one.
+    const t = () => props.board.tasks[cardProps.task.key] ?? cardProps.task;
     const member = () => (t().assigneeId ? props.board.members[t().assigneeId as string] : undefined);
     const progress = () => {
       const spent = t().timeSpentSeconds;
@@ -611,7 +620,7 @@ function lanesFor(board: BoardState, mode: LaneMode, tasks: Task[]): Lane[] {
         changes: { priority: p },
       }));
     case "epic": {
-      const epics = Object.values(board.tasks)
+      const epics = rowsOf(board.tasks)
         .filter((t) => t.type === "epic" && t.archivedAt === null)
         .sort((a, b) => a.number - b.number);
       const epicOf = (t: Task) => (t.parentKey && board.tasks[t.parentKey]?.type === "epic" ? t.parentKey : null);
