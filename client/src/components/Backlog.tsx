@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
+import { unwrap } from "solid-js/store";
 import type { Sprint } from "../../../src/domain/model";
 import { backlogOf, sprintView, type TaskView } from "../../../src/domain/views";
 import { duration, when } from "../format";
@@ -12,15 +13,28 @@ import { Loading, Modal } from "./common";
 export function Backlog(props: { announce: (text: string) => void }) {
   const board = () => boardsStore.board;
   const canEdit = () => boardsStore.live.role !== "viewer";
+  // Read as plain rows, recomputed at each change of the board (see `boardVersion`).
+  const plain = createMemo(
+    () => {
+      void boardsStore.boardVersion;
+      const b = board();
+      return b ? unwrap(b) : null;
+    },
+    null,
+    { equals: false },
+  );
   const sprints = createMemo(() => {
-    const b = board();
+    const b = plain();
     if (!b) return [];
     return Object.values(b.sprints)
       .filter((s) => s.state !== "closed")
       .sort((a, b2) => (a.state === b2.state ? a.number - b2.number : a.state === "active" ? -1 : 1))
       .map((s) => sprintView(b, s));
   });
-  const backlog = createMemo(() => (board() ? backlogOf(board() as NonNullable<ReturnType<typeof board>>) : []));
+  const backlog = createMemo(() => {
+    const b = plain();
+    return b ? backlogOf(b) : [];
+  });
   const [starting, setStarting] = createSignal<Sprint | null>(null);
   const [completing, setCompleting] = createSignal<Sprint | null>(null);
   const [dragged, setDragged] = createSignal<string | null>(null);

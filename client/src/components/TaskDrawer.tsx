@@ -3,7 +3,7 @@ import { parseDuration } from "../../../src/domain/durations";
 import { orderedColumns, PRIORITIES, TASK_TYPES, type Task } from "../../../src/domain/model";
 import { duration, eventLabel, when } from "../format";
 import { renderMarkdown } from "../markdown";
-import { boardsStore, change, memberName, setPresence } from "../stores/boards";
+import { boardsStore, change, memberName, rowsOf, setPresence } from "../stores/boards";
 import { boardPath, navigate, route, withQuery } from "../stores/route";
 import { sessionStore } from "../stores/session";
 import { closeTaskDetail, loadTaskDetail, taskDetailStore } from "../stores/taskDetail";
@@ -552,10 +552,15 @@ function LogWork(props: { task: Task; onClose: () => void; announce: (text: stri
 
 function Subtasks(props: { task: Task; canEdit: boolean }) {
   const board = () => boardsStore.board;
-  const children = () =>
-    Object.values(board()?.tasks ?? {})
+  // Found among the plain rows (see `boardVersion`), shown through the store so each row follows its task.
+  const children = createMemo(() => {
+    void boardsStore.boardVersion;
+    const tasks = board()?.tasks ?? {};
+    return rowsOf(tasks)
       .filter((t) => t.parentKey === props.task.key && t.archivedAt === null)
-      .sort((a, b) => a.number - b.number);
+      .sort((a, b) => a.number - b.number)
+      .map((t) => tasks[t.key] ?? t);
+  });
   const [title, setTitle] = createSignal("");
   const columnName = (id: string) => board()?.columns[id]?.name ?? id;
   return (
