@@ -5,8 +5,10 @@ import { ConflictDialog } from "./components/ConflictDialog";
 import { Avatar, Loading, Modal } from "./components/common";
 import { Bell } from "./components/Inbox";
 import { Projects } from "./components/Projects";
+import { Reports } from "./components/Reports";
 import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
+import { MyTime } from "./components/Timesheet";
 import { boardsStore, closeBoard, loadBoards, openBoardByKey } from "./stores/boards";
 import { startInbox, stopInbox } from "./stores/inbox";
 import { boardPath, navigate, route, withQuery } from "./stores/route";
@@ -144,6 +146,7 @@ function Workspace() {
               <Show when={b().mode === "scrum"}>
                 {link(boardPath(b().key, "backlog"), "Backlog", route.screen === "backlog")}
               </Show>
+              {link(boardPath(b().key, "reports"), "Reports", route.screen === "reports")}
               {link(boardPath(b().key, "settings"), "Settings", route.screen === "settings")}
             </nav>
           )}
@@ -155,6 +158,7 @@ function Workspace() {
           </section>
           <SyncIndicator />
         </Show>
+        {link("/time", "My time", route.screen === "time")}
         <Bell />
         <button type="button" class="icon" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
           ?
@@ -182,6 +186,12 @@ function Workspace() {
           </Match>
           <Match when={route.screen === "settings" && !boardsStore.error}>
             <Settings />
+          </Match>
+          <Match when={route.screen === "reports" && !boardsStore.error}>
+            <Reports />
+          </Match>
+          <Match when={route.screen === "time"}>
+            <MyTime />
           </Match>
         </Switch>
       </div>
