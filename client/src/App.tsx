@@ -1,4 +1,17 @@
-import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  For,
+  lazy,
+  Match,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+  Suspense,
+  Switch,
+} from "solid-js";
 import { Backlog } from "./components/Backlog";
 import { BoardScreen } from "./components/BoardScreen";
 import { ConflictDialog } from "./components/ConflictDialog";
@@ -9,6 +22,12 @@ import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
 import { boardsStore, closeBoard, loadBoards, openBoardByKey, prefetchBoards } from "./stores/boards";
 import { startInbox, stopInbox } from "./stores/inbox";
+
+// The reports and their charting library load when first opened: the board, what
+// most people open first, does not wait for them.
+const Reports = lazy(() => import("./components/Reports").then((m) => ({ default: m.Reports })));
+const MyTime = lazy(() => import("./components/Timesheet").then((m) => ({ default: m.MyTime })));
+
 import { boardPath, navigate, route, withQuery } from "./stores/route";
 import { checkSession, sessionStore, signOut } from "./stores/session";
 import { dismissToast, toastStore } from "./stores/toasts";
@@ -147,6 +166,7 @@ function Workspace() {
               <Show when={b().mode === "scrum"}>
                 {link(boardPath(b().key, "backlog"), "Backlog", route.screen === "backlog")}
               </Show>
+              {link(boardPath(b().key, "reports"), "Reports", route.screen === "reports")}
               {link(boardPath(b().key, "settings"), "Settings", route.screen === "settings")}
             </nav>
           )}
@@ -158,6 +178,7 @@ function Workspace() {
           </section>
           <SyncIndicator />
         </Show>
+        {link("/time", "My time", route.screen === "time")}
         <Bell />
         <button type="button" class="icon" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
           ?
@@ -185,6 +206,16 @@ function Workspace() {
           </Match>
           <Match when={route.screen === "settings" && !boardsStore.error}>
             <Settings />
+          </Match>
+          <Match when={route.screen === "reports" && !boardsStore.error}>
+            <Suspense fallback={<Loading what="the reports" />}>
+              <Reports />
+            </Suspense>
+          </Match>
+          <Match when={route.screen === "time"}>
+            <Suspense fallback={<Loading what="your time" />}>
+              <MyTime />
+            </Suspense>
           </Match>
         </Switch>
       </div>

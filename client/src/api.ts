@@ -2,6 +2,9 @@ import type { Comment, Role, Worklog } from "../../src/domain/model";
 import type { InboxNotification, NotificationKind } from "../../src/domain/notifications";
 import type { ClientMessage } from "../../src/domain/protocol";
 import type { HistoryEntry, Snapshot, TaskView } from "../../src/domain/views";
+import type { CumulativeFlow, CycleTime } from "../../src/reporting/flowReports";
+import type { Burndown, SprintSummary, VelocityEntry } from "../../src/reporting/sprintReports";
+import type { TimesheetGrid } from "../../src/reporting/timesheetReport";
 import type { CommandAnswer } from "./sync/SyncEngine";
 
 // The SPA's only door to the server. Stores call it; components never fetch. Types
@@ -56,7 +59,7 @@ export class ApiFailure extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+async function send(path: string, init?: RequestInit): Promise<{ res: Response; text: string }> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
@@ -67,21 +70,39 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     throw new ApiFailure(0, "offline", "Lanes cannot be reached; check your connection and try again.");
   }
   const text = res.status === 204 ? "" : await res.text();
+  if (!res.ok) throw failure(res, text);
+  return { res, text };
+}
+
+function failure(res: Response, text: string): ApiFailure {
   let body: unknown = null;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {
     body = null;
   }
-  if (!res.ok) {
-    const error = (body as { error?: { code: string; message: string } } | null)?.error;
-    throw new ApiFailure(
-      res.status,
-      error?.code ?? "http_error",
-      error?.message ?? `The server answered ${res.status}; try again in a moment.`,
-    );
+  const error = (body as { error?: { code: string; message: string } } | null)?.error;
+  return new ApiFailure(
+    res.status,
+    error?.code ?? "http_error",
+    error?.message ?? `The server answered ${res.status}; try again in a moment.`,
+  );
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const { text } = await send(path, init);
+  try {
+    return (text ? JSON.parse(text) : null) as T;
+  } catch {
+    return null as T;
   }
-  return body as T;
+}
+
+/** A CSV answer as text, with the file name the server gives it (Content-Disposition). */
+async function requestFile(path: string): Promise<{ text: string; fileName: string }> {
+  const { res, text } = await send(path, { headers: { accept: "text/csv" } });
+  const named = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "");
+  return { text, fileName: named?.[1] ?? "report.csv" };
 }
 
 /**
@@ -111,6 +132,25 @@ const json = (method: string, body?: unknown): RequestInit => ({
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
 const board = (boardId: string) => `/boards/${encodeURIComponent(boardId)}`;
+
+/** The reports the API answers, by the last part of their path, and what each answers as JSON. */
+export interface Reports {
+  burndown: Burndown;
+  sprint: SprintSummary;
+  velocity: { sprints: VelocityEntry[]; averageCompleted: number | null };
+  cfd: CumulativeFlow;
+  "cycle-time": CycleTime;
+  timesheet: TimesheetGrid;
+}
+export type ReportName = keyof Reports;
+export type ReportQuery = Record<string, string | number | null | undefined>;
+
+/** A board's report (or, with no board, the person's own timesheet across their boards). */
+function reportPath(boardId: string | null, name: ReportName, query: ReportQuery): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== "") params.set(k, String(v));
+  return `${boardId ? board(boardId) : ""}/reports/${name}?${params}`;
+}
 const task = (boardId: string, key: string) => `${board(boardId)}/tasks/${encodeURIComponent(key)}`;
 
 export const api = {
@@ -155,6 +195,10 @@ export const api = {
   markRead: (id: number) => request<null>(`/inbox/${id}/read`, json("POST")),
   markAllRead: () => request<{ marked: number }>("/inbox/read-all", json("POST")),
   inboxPreferences: () => request<{ muted: NotificationKind[] }>("/inbox/preferences"),
+  report: <N extends ReportName>(boardId: string | null, name: N, query: ReportQuery) =>
+    request<Reports[N]>(reportPath(boardId, name, query)),
+  reportCsv: (boardId: string | null, name: ReportName, query: ReportQuery) =>
+    requestFile(reportPath(boardId, name, { ...query, format: "csv" })),
   setInboxPreferences: (muted: NotificationKind[]) =>
     request<{ muted: NotificationKind[] }>("/inbox/preferences", json("PUT", { muted })),
 };

@@ -38,13 +38,22 @@ const shots = resolve(import.meta.dirname, "../../test-results/e2e");
 export async function personContext(
   browser: Browser,
   email: string | null,
-  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark"; touch?: boolean } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    colorScheme?: "light" | "dark";
+    touch?: boolean;
+    /** The browser's time zone (an IANA name) and language: the machine's by default. */
+    timezoneId?: string;
+    locale?: string;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport: options.viewport ?? { width: 1400, height: 900 },
     colorScheme: options.colorScheme ?? "light",
     hasTouch: options.touch ?? false,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+    ...(options.locale ? { locale: options.locale } : {}),
   });
   if (email) {
     const [name, value] = (sessions[email] ?? "").split("=", 2) as [string, string];
@@ -86,6 +95,25 @@ export async function api<T = unknown>(email: string, method: string, path: stri
 
 let boardCounter = 0;
 
+/** A board key no other test uses. */
+function newBoardKey(): string {
+  boardCounter += 1;
+  return `T${Date.now().toString(36).slice(-5).toUpperCase()}${boardCounter}`.slice(0, 10);
+}
+
+/** A board imported from a log (NDJSON, as `GET …/export` writes it) by `email`, under a key no other test uses. */
+export async function importBoard(email: string, log: string): Promise<{ id: string; key: string }> {
+  const res = await fetch(`${baseUrl}/api/v1/boards/import?key=${newBoardKey()}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson", origin: baseUrl, cookie: sessions[email] ?? "" },
+    body: log,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`Importing a board answered ${res.status}: ${text}`);
+  const { board } = JSON.parse(text) as { board: { id: string; key: string } };
+  return board;
+}
+
 /**
  * A fresh board owned by Alice with Bob as member and Carol as viewer, holding the
  * given tasks (in To Do), so each test starts from a scene nobody else touches.
@@ -93,8 +121,7 @@ let boardCounter = 0;
 export async function freshBoard(
   options: { mode?: "kanban" | "scrum"; tasks?: { title: string; [field: string]: unknown }[] } = {},
 ): Promise<{ id: string; key: string; keys: string[] }> {
-  boardCounter += 1;
-  const key = `T${Date.now().toString(36).slice(-5).toUpperCase()}${boardCounter}`.slice(0, 10);
+  const key = newBoardKey();
   const { board } = await api<{ board: { id: string; key: string } }>(ALICE, "POST", "/boards", {
     name: `Test board ${key}`,
     key,

@@ -7,25 +7,33 @@ import { createStore } from "solid-js/store";
 //   /p/WEB/WEB-42          the board with that task open
 //   /p/WEB/backlog         backlog and sprint planning
 //   /p/WEB/settings        the board's settings
+//   /p/WEB/reports/cfd     one of the board's reports (…?from=2026-03-01&to=2026-03-31)
+//   /time                  my time across every board (…?from&to)
 
-export type Screen = "projects" | "board" | "backlog" | "settings";
+export type Screen = "projects" | "board" | "backlog" | "settings" | "reports" | "time";
 
 export interface Route {
   screen: Screen;
   boardKey: string | null;
   taskKey: string | null;
+  /** The report on screen (reports only; null: the board's first report). */
+  report: string | null;
   query: Record<string, string>;
 }
 
 function parse(): Route {
   const parts = location.pathname.split("/").filter(Boolean).map(decodeURIComponent);
   const query = Object.fromEntries(new URLSearchParams(location.search));
-  if (parts[0] !== "p" || !parts[1]) return { screen: "projects", boardKey: null, taskKey: null, query };
+  const none = { boardKey: null, taskKey: null, report: null, query };
+  if (parts[0] === "time" && parts.length === 1) return { ...none, screen: "time" };
+  if (parts[0] !== "p" || !parts[1]) return { ...none, screen: "projects" };
   const boardKey = parts[1].toUpperCase();
   const rest = parts[2];
-  if (rest === "backlog") return { screen: "backlog", boardKey, taskKey: null, query };
-  if (rest === "settings") return { screen: "settings", boardKey, taskKey: null, query };
-  return { screen: "board", boardKey, taskKey: rest ? rest.toUpperCase() : null, query };
+  const on = { boardKey, taskKey: null, report: null, query };
+  if (rest === "backlog") return { ...on, screen: "backlog" };
+  if (rest === "settings") return { ...on, screen: "settings" };
+  if (rest === "reports") return { ...on, screen: "reports", report: parts[3] ?? null };
+  return { ...on, screen: "board", taskKey: rest ? rest.toUpperCase() : null };
 }
 
 const [route, setRoute] = createStore<Route>(parse());
