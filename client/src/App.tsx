@@ -20,7 +20,7 @@ import { Bell } from "./components/Inbox";
 import { Projects } from "./components/Projects";
 import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
-import { boardsStore, closeBoard, loadBoards, openBoardByKey, prefetchBoards } from "./stores/boards";
+import { boardsStore, closeBoard, loadBoards, openBoardByKey, prefetchBoard } from "./stores/boards";
 import { startInbox, stopInbox } from "./stores/inbox";
 
 // The reports and their charting library load when first opened: the board, what
@@ -35,7 +35,7 @@ import { dismissToast, toastStore } from "./stores/toasts";
 export function App() {
   onMount(() => {
     void checkSession();
-    prefetchBoards();
+    prefetchBoard(route.boardKey ?? null);
   });
   return (
     <Show when={sessionStore.checked} fallback={<Loading what="Lanes" />}>

@@ -229,3 +229,43 @@ test("a finger held on a card picks it up and drops it in another column; droppi
   expect(task).toMatchObject({ priority: "high", columnId: "in_progress" });
   await page.context().close();
 });
+
+test("a board opened before loads its snapshot alongside the session check; a remembered id that is not yours shows nothing", async () => {
+  screenshotOnFailure("early-snapshot");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Seen before" }] });
+  const alice = await personContext(browser, ALICE);
+  await openBoard(alice.page, board.key);
+
+  // Reloaded: the snapshot is asked for before the session check has answered.
+  const order: string[] = [];
+  alice.page.on("request", (r) => {
+    if (r.url().includes("/snapshot")) order.push("snapshot asked");
+  });
+  alice.page.on("requestfinished", (r) => {
+    if (r.url().endsWith("/api/v1/me")) order.push("session answered");
+  });
+  await alice.page.reload();
+  await alice.page.locator('.sync[data-status="online"]').waitFor();
+  await cardIn(alice.page, "todo", board.keys[0] as string).waitFor();
+  expect(order.slice(0, 2)).toEqual(["snapshot asked", "session answered"]);
+  expect(order.filter((o) => o === "snapshot asked")).toHaveLength(1);
+
+  // Bob's browser remembers Alice's board under a key of his: the server refuses it and nothing of it shows.
+  const hers = await freshBoard({ tasks: [{ title: "Alice's secret plan" }] });
+  const bob = await personContext(browser, BOB);
+  const { board: his } = await api<{ board: { id: string; key: string } }>(BOB, "POST", "/boards", {
+    name: "Bob's board",
+    key: `B${hers.key.slice(1)}`.slice(0, 10),
+    mode: "kanban",
+  });
+  await bob.context.addInitScript(
+    ([key, id]) => localStorage.setItem("lanes.boardIds", JSON.stringify({ [key as string]: id })),
+    [his.key, hers.id],
+  );
+  await openBoard(bob.page, his.key);
+  expect(await bob.page.getByText("Alice's secret plan").count()).toBe(0);
+  expect(await bob.page.locator("[data-cell] [data-key]").count()).toBe(0);
+  await alice.context.close();
+  await bob.context.close();
+});

@@ -4,6 +4,7 @@ import { decide } from "../../../src/domain/decide";
 import type { FieldConflict } from "../../../src/domain/errors";
 import type { BoardState, Role } from "../../../src/domain/model";
 import type { PresenceEntry } from "../../../src/domain/protocol";
+import type { Snapshot } from "../../../src/domain/views";
 import { api, type BoardSummary } from "../api";
 import { boardStateFromSnapshot } from "../sync/boardMessages";
 import { browserTransport } from "../sync/browserTransport";
@@ -69,7 +70,7 @@ let loadingBoards: Promise<void> | null = null;
  * Asks for the boards at once, before the session check has answered: signed in,
  * the list is there a round trip sooner; signed out, the refusal is dropped.
  */
-export function prefetchBoards(): void {
+function prefetchBoards(): void {
   loadingBoards ??= api.boards().then(
     ({ boards }) => {
       loadingBoards = null;
@@ -107,6 +108,43 @@ export async function createBoard(input: { name: string; key: string; mode: "kan
   }
 }
 
+/** Board ids by key, as last opened in this browser. */
+const KNOWN_IDS = "lanes.boardIds";
+let earlySnapshot: { boardId: string; answer: Promise<Snapshot> } | null = null;
+
+function knownIds(): Record<string, string> {
+  try {
+    const known = JSON.parse(localStorage.getItem(KNOWN_IDS) ?? "{}");
+    return typeof known === "object" && known !== null ? known : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * A page opened on a board's URL asks for that board's snapshot at once when this
+ * browser has opened it before, alongside the session check and the list of boards
+ * instead of after them. The list still decides: an id that is no longer this
+ * person's board (or another person's) is refused by the server and never shown.
+ */
+export function prefetchBoard(key: string | null): void {
+  prefetchBoards();
+  const boardId = key ? knownIds()[key] : undefined;
+  if (!boardId) return;
+  const answer = api.snapshot(boardId);
+  // Unused, or refused: the regular way asks again.
+  answer.catch(() => {});
+  earlySnapshot = { boardId, answer };
+}
+
+function rememberId(key: string, boardId: string): void {
+  try {
+    localStorage.setItem(KNOWN_IDS, JSON.stringify({ ...knownIds(), [key]: boardId }));
+  } catch {
+    // Storage full or blocked: the next load just asks in order.
+  }
+}
+
 /** Shows the board with this key (WEB): its last state at once, then live. */
 export async function openBoardByKey(key: string): Promise<void> {
   if (!state.boardsLoaded) await loadBoards();
@@ -121,8 +159,11 @@ export async function openBoardByKey(key: string): Promise<void> {
   if (state.boardId === summary.id && state.board) return;
   closeBoard();
   setState({ boardId: summary.id, loading: true, error: null });
+  const early = earlySnapshot?.boardId === summary.id ? earlySnapshot.answer : null;
+  earlySnapshot = null;
   try {
-    const snapshot = await api.snapshot(summary.id);
+    const snapshot = await (early ? early.catch(() => api.snapshot(summary.id)) : api.snapshot(summary.id));
+    rememberId(key, summary.id);
     const board = boardStateFromSnapshot(snapshot.seq, snapshot);
     if (state.boardId !== summary.id) return;
     if (!board) throw new Error("This board cannot be shown by this version of Lanes; reload the page.");
