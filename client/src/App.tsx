@@ -181,7 +181,7 @@ function Workspace() {
             <Backlog announce={announce} />
           </Match>
           <Match when={route.screen === "settings" && !boardsStore.error}>
-            <Settings />
+            <Settings announce={announce} />
           </Match>
         </Switch>
       </div>
