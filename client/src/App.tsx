@@ -118,12 +118,22 @@ function Workspace() {
     </a>
   );
 
+  // The open task sits below the header, never over it (the bell, the sign-out stay
+  // reachable): the header's height, which wraps to several rows on a phone, is known to CSS.
+  let app!: HTMLDivElement;
+  let header!: HTMLElement;
+  onMount(() => {
+    const observer = new ResizeObserver(() => app.style.setProperty("--top-height", `${header.offsetHeight}px`));
+    observer.observe(header);
+    onCleanup(() => observer.disconnect());
+  });
+
   return (
-    <div class="app">
+    <div class="app" ref={app}>
       <a class="skip" href="#main">
         Skip to content
       </a>
-      <header class="top">
+      <header class="top" ref={header}>
         <a
           class="logo"
           href="/"

@@ -47,7 +47,17 @@ export function Bell() {
   const label = () => (inboxStore.unread === 0 ? "Notifications" : `Notifications, ${inboxStore.unread} unread`);
 
   return (
-    <div class="bell" ref={root}>
+    <div
+      class="bell"
+      ref={root}
+      onKeyDown={(e) => {
+        // Escape closes the panel first (focus on the bell or in the panel), not the task beneath.
+        if (e.key === "Escape" && open()) {
+          e.preventDefault();
+          close(true);
+        }
+      }}
+    >
       <button
         ref={button}
         type="button"
@@ -71,17 +81,7 @@ export function Bell() {
         </Show>
       </button>
       <Show when={open()}>
-        <section
-          id="inbox-panel"
-          class="inbox-panel"
-          aria-label="Notifications"
-          onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              e.preventDefault();
-              close(true);
-            }
-          }}
-        >
+        <section id="inbox-panel" class="inbox-panel" aria-label="Notifications">
           <div class="inbox-head">
             <h2>Notifications</h2>
             <button type="button" disabled={inboxStore.unread === 0} onClick={() => void markAllRead()}>
