@@ -44,20 +44,18 @@ export function Bell() {
   document.addEventListener("click", onDocumentClick);
   onCleanup(() => document.removeEventListener("click", onDocumentClick));
 
+  // Escape closes the panel first (focus on the bell or in the panel), not the task beneath.
+  const onEscape = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && open()) {
+      e.preventDefault();
+      close(true);
+    }
+  };
+
   const label = () => (inboxStore.unread === 0 ? "Notifications" : `Notifications, ${inboxStore.unread} unread`);
 
   return (
-    <div
-      class="bell"
-      ref={root}
-      onKeyDown={(e) => {
-        // Escape closes the panel first (focus on the bell or in the panel), not the task beneath.
-        if (e.key === "Escape" && open()) {
-          e.preventDefault();
-          close(true);
-        }
-      }}
-    >
+    <div class="bell" ref={root}>
       <button
         ref={button}
         type="button"
@@ -67,6 +65,7 @@ export function Bell() {
         aria-controls="inbox-panel"
         data-unread={inboxStore.unread}
         onClick={() => setOpen(!open())}
+        onKeyDown={onEscape}
       >
         <svg class="bell-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <path
@@ -81,7 +80,7 @@ export function Bell() {
         </Show>
       </button>
       <Show when={open()}>
-        <section id="inbox-panel" class="inbox-panel" aria-label="Notifications">
+        <section id="inbox-panel" class="inbox-panel" aria-label="Notifications" onKeyDown={onEscape}>
           <div class="inbox-head">
             <h2>Notifications</h2>
             <button type="button" disabled={inboxStore.unread === 0} onClick={() => void markAllRead()}>
