@@ -140,12 +140,22 @@ function Workspace() {
     </a>
   );
 
+  // The open task sits below the header, never over it (the bell, the sign-out stay
+  // reachable): the header's height, which wraps to several rows on a phone, is known to CSS.
+  let app!: HTMLDivElement;
+  let header!: HTMLElement;
+  onMount(() => {
+    const observer = new ResizeObserver(() => app.style.setProperty("--top-height", `${header.offsetHeight}px`));
+    observer.observe(header);
+    onCleanup(() => observer.disconnect());
+  });
+
   return (
-    <div class="app">
+    <div class="app" ref={app}>
       <a class="skip" href="#main">
         Skip to content
       </a>
-      <header class="top">
+      <header class="top" ref={header}>
         <a
           class="logo"
           href="/"
@@ -205,7 +215,7 @@ function Workspace() {
             <Backlog announce={announce} />
           </Match>
           <Match when={route.screen === "settings" && !boardsStore.error}>
-            <Settings />
+            <Settings announce={announce} />
           </Match>
           <Match when={route.screen === "reports" && !boardsStore.error}>
             <Suspense fallback={<Loading what="the reports" />}>

@@ -621,7 +621,11 @@ function changeComment(
   const comment = state.comments[command.commentId];
   if (!comment) {
     return fail(
-      notFound("comment_not_found", "This comment does not exist or was deleted.", { commentId: command.commentId }),
+      notFound(
+        "comment_not_found",
+        "This comment does not exist any more (it was deleted, perhaps by someone else), so your change to it was not saved.",
+        { commentId: command.commentId },
+      ),
     );
   }
   // Authors edit and delete their comments; owners may also delete anyone's.
@@ -746,7 +750,11 @@ function changeWorklog(
   const task = worklog ? state.tasks[worklog.taskKey] : undefined;
   if (!worklog || !task) {
     return fail(
-      notFound("worklog_not_found", "This worklog does not exist or was deleted.", { worklogId: command.worklogId }),
+      notFound(
+        "worklog_not_found",
+        "This worklog does not exist any more (it was deleted, perhaps by someone else), so your change to it was not saved.",
+        { worklogId: command.worklogId },
+      ),
     );
   }
   // Authors edit and delete their worklogs; owners may also delete anyone's.

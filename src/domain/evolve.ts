@@ -286,7 +286,16 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
       const p = event.payload;
       const task = state.tasks[p.key];
       if (!task) break;
-      const before = state.worklogs[p.worklogId]?.timeSpentSeconds ?? 0;
+      // The time the task gains is read from the event, not from the worklog it names: a
+      // client that started from a snapshot holds no worklogs, and its totals must move too.
+      const gained =
+        event.type === "worklog.added"
+          ? event.payload.timeSpentSeconds
+          : event.type === "worklog.deleted"
+            ? -event.payload.timeSpentSeconds
+            : event.payload.changes.timeSpentSeconds === undefined
+              ? 0
+              : event.payload.changes.timeSpentSeconds - (event.payload.previous.timeSpentSeconds ?? 0);
       if (event.type === "worklog.added") {
         const { worklogId: id, key: taskKey, timeSpentSeconds, startedAt, comment } = event.payload;
         state.worklogs[id] = {
@@ -305,7 +314,7 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
       } else {
         delete state.worklogs[p.worklogId];
       }
-      task.timeSpentSeconds += (state.worklogs[p.worklogId]?.timeSpentSeconds ?? 0) - before;
+      task.timeSpentSeconds += gained;
       if (p.remaining) task.remainingEstimateSeconds = p.remaining.to;
       touched.worklogs.add(p.worklogId);
       touchTask(task, p.remaining ? ["remainingEstimateSeconds"] : []);

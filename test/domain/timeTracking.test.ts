@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DURATION_FORMAT } from "../../src/domain/durations";
+import { evolve } from "../../src/domain/evolve";
 import { timesheet } from "../../src/domain/timesheet";
 import { historyOf, taskView, worklogsOf } from "../../src/domain/views";
 import { expectApplied, expectRejected, testBoard } from "./testBoard";
@@ -151,6 +152,21 @@ describe("worklogs", () => {
     expectApplied(board.run({ type: "deleteWorklog", worklogId: id }));
     expect(board.task("WEB-1")).toMatchObject({ timeSpentSeconds: 0, remainingEstimateSeconds: 8 * H });
     expect(board.store.state.worklogs[id]).toBeUndefined();
+  });
+
+  it("a copy of the board that never saw the worklog (a snapshot) still moves the time spent on an edit and a delete", () => {
+    const board = boardWithTask({ originalEstimate: "8h" });
+    expectApplied(board.run({ type: "logWork", key: "WEB-1", timeSpent: "2h" }));
+    const id = worklogId(board);
+    // What a browser holds after loading the board's snapshot: tasks with their time, no worklogs.
+    const client = { ...structuredClone(board.store.state), worklogs: {} };
+    evolve(client, expectApplied(board.run({ type: "editWorklog", worklogId: id, timeSpent: "3h 30m" })));
+    expect(client.tasks["WEB-1"]).toMatchObject({ timeSpentSeconds: 3.5 * H, remainingEstimateSeconds: 4.5 * H });
+    evolve(client, expectApplied(board.run({ type: "editWorklog", worklogId: id, comment: "Only the words" })));
+    expect(client.tasks["WEB-1"]?.timeSpentSeconds).toBe(3.5 * H);
+    evolve(client, expectApplied(board.run({ type: "deleteWorklog", worklogId: id })));
+    expect(client.tasks["WEB-1"]).toMatchObject({ timeSpentSeconds: 0, remainingEstimateSeconds: 8 * H });
+    expect(client.tasks["WEB-1"]).toEqual(board.task("WEB-1"));
   });
 
   it("authors edit and delete their own; owners may delete anyone's; nobody edits another's", () => {

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, expect, test } from "vitest";
 import {
   ALICE,
@@ -39,6 +39,15 @@ async function seriousViolations(page: Page): Promise<string[]> {
 const bell = (page: Page) => page.getByRole("button", { name: /^Notifications/ });
 const panel = (page: Page) => page.getByRole("region", { name: "Notifications" });
 
+/** Whether a click at the middle of this element would reach it, rather than something drawn over it. */
+async function reachable(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const hit = element.ownerDocument.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return hit !== null && element.contains(hit);
+  });
+}
+
 test("Bob's bell counts Alice's assignment live; opening it lands on the task and it stays read after a reload", async () => {
   screenshotOnFailure("inbox-live");
   forgetPages();
@@ -71,8 +80,7 @@ test("Bob's bell counts Alice's assignment live; opening it lands on the task an
 
   await bob.page.reload();
   await bob.page.getByRole("dialog", { name: `${key} details` }).waitFor();
-  // The open task covers the right of the header; closing it shows the bell again.
-  await bob.page.getByRole("button", { name: "Close task" }).click();
+  // The task stays open: the bell is above it, not under it.
   await bell(bob.page).click();
   const again = panel(bob.page).getByRole("link", { name: new RegExp(`assigned ${key}.*to you`) });
   await again.waitFor();
@@ -123,3 +131,49 @@ test("a muted kind is not heard of; mark all read clears the count in every tab"
   await bell(other).and(other.locator('[data-unread="0"]')).waitFor();
   await bob.context.close();
 });
+
+for (const viewport of [
+  { width: 1400, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test(`with a task open, the bell and its panel are on top and work (${viewport.width} px wide)`, async () => {
+    screenshotOnFailure(`inbox-over-task-${viewport.width}`);
+    forgetPages();
+    const board = await freshBoard({ tasks: [{ title: "The task Bob reads" }, { title: "The task he is given" }] });
+    const [reading, given] = board.keys as [string, string];
+    await api(BOB, "POST", "/inbox/read-all");
+    await api(BOB, "PUT", "/inbox/preferences", { muted: [] });
+    const bob = await personContext(browser, BOB, { viewport });
+    await openBoard(bob.page, board.key, `/${reading}`);
+    const drawer = bob.page.getByRole("dialog", { name: `${reading} details` });
+    await drawer.waitFor();
+    const { id: userId } = (await api<{ user: { id: string } }>(BOB, "GET", "/me")).user;
+    await api(ALICE, "PATCH", `/boards/${board.id}/tasks/${given}`, { assigneeId: userId });
+    await bob.page.getByRole("button", { name: "Notifications, 1 unread" }).waitFor();
+
+    expect(await reachable(bell(bob.page)), "the bell is not under the task").toBe(true);
+    const header = await bob.page.locator("header.top").boundingBox();
+    const task = await drawer.boundingBox();
+    expect(task?.y, "the task starts below the header").toBeGreaterThanOrEqual(
+      (header?.y ?? 0) + (header?.height ?? 0) - 1,
+    );
+    await bell(bob.page).click();
+    const item = panel(bob.page).getByRole("link", { name: new RegExp(`assigned ${given}.*to you`) });
+    await item.waitFor();
+    expect(await reachable(item), "the panel is over the task").toBe(true);
+    const shown = await panel(bob.page).boundingBox();
+    expect(shown && shown.x >= 0 && shown.x + shown.width <= viewport.width, "the panel fits the screen").toBe(true);
+
+    // Escape closes the panel and leaves the task open; the keyboard opens it again.
+    await bob.page.keyboard.press("Escape");
+    await panel(bob.page).waitFor({ state: "detached" });
+    await drawer.waitFor();
+    await bob.page.waitForFunction(`document.activeElement?.classList.contains("bell-button")`);
+    await bob.page.keyboard.press("Enter");
+    await item.click();
+    await bob.page.waitForURL(new RegExp(`/p/${board.key}/${given}$`));
+    await bob.page.getByRole("dialog", { name: `${given} details` }).waitFor();
+    await bell(bob.page).and(bob.page.locator('[data-unread="0"]')).waitFor();
+    await bob.context.close();
+  });
+}

@@ -156,3 +156,219 @@ test("a task opens from its URL; fields, description, comments and sub-tasks are
   expect(comments.map((c) => c.body)).toEqual(["Rehearsal on *Friday*."]);
   await page.context().close();
 });
+
+const commentBy = (page: Page, author: string) =>
+  page.getByRole("region", { name: "Comments" }).getByRole("listitem", { name: new RegExp(`^Comment by ${author}`) });
+
+/** The element keyboard focus is on, by its accessible label, and whether its focus ring shows. */
+async function focused(page: Page): Promise<{ label: string | null; outline: string }> {
+  return (await page.evaluate(`({
+    label: document.activeElement?.getAttribute("aria-label") ?? null,
+    outline: getComputedStyle(document.activeElement).outlineStyle,
+  })`)) as { label: string | null; outline: string };
+}
+
+test("comments: the author edits one in place (Escape cancels) and deletes it after confirming; others see it live and get no controls", async () => {
+  screenshotOnFailure("comment-edit");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Discuss the copy" }] });
+  const [key] = board.keys as [string];
+  const path = `/boards/${board.id}/tasks/${key}/comments`;
+  await api(ALICE, "POST", path, { body: "Alice opens the thread" });
+  await api(BOB, "POST", path, { body: "Bob's first draft" });
+  const alice = await personContext(browser, ALICE);
+  // Bob works in dark mode: the controls must be there and usable in it too.
+  const bob = await personContext(browser, BOB, { colorScheme: "dark" });
+  await openBoard(alice.page, board.key, `/${key}`);
+  await openBoard(bob.page, board.key, `/${key}`);
+  const bobs = commentBy(bob.page, "Bob Okafor");
+  await bobs.getByText("Bob's first draft").waitFor();
+  const alicesForBob = commentBy(bob.page, "Alice Martin");
+  await alicesForBob.getByText("Alice opens the thread").waitFor();
+  expect(await alicesForBob.getByRole("button").count(), "no controls on someone else's comment").toBe(0);
+
+  // With the keyboard: Escape drops the edit, not the task, and focus returns to Edit.
+  await bobs.getByRole("button", { name: "Edit comment" }).focus();
+  await bob.page.keyboard.press("Enter");
+  const editor = bobs.getByLabel("Edit comment (markdown)");
+  await editor.waitFor();
+  await bob.page.waitForFunction(`document.activeElement?.getAttribute("aria-label") === "Edit comment (markdown)"`);
+  expect(await editor.inputValue()).toBe("Bob's first draft");
+  await editor.fill("Thrown away");
+  await bob.page.keyboard.press("Escape");
+  await editor.waitFor({ state: "detached" });
+  await bob.page.getByRole("dialog", { name: `${key} details` }).waitFor();
+  await bobs.getByText("Bob's first draft").waitFor();
+  await bob.page.waitForFunction(`document.activeElement?.getAttribute("aria-label") === "Edit comment"`);
+  expect(await focused(bob.page)).toEqual({ label: "Edit comment", outline: "solid" });
+
+  await bob.page.keyboard.press("Enter");
+  await editor.fill("Bob's **final** words");
+  await bob.page.keyboard.press("Tab");
+  await bob.page.keyboard.press("Tab");
+  expect((await focused(bob.page)).outline).toBe("solid");
+  await bob.page.keyboard.press("Enter");
+  await bobs.locator(".markdown strong", { hasText: "final" }).waitFor();
+  await bobs.getByText("edited", { exact: false }).waitFor();
+
+  // Alice sees the edit without reloading; as an owner she may delete Bob's comment but not edit it.
+  const bobsForAlice = commentBy(alice.page, "Bob Okafor");
+  await bobsForAlice.locator(".markdown strong", { hasText: "final" }).waitFor();
+  expect(await bobsForAlice.locator(".edited").textContent()).toContain("edited");
+  expect(await bobsForAlice.getByRole("button", { name: "Edit comment" }).count()).toBe(0);
+  expect(await bobsForAlice.getByRole("button", { name: "Delete comment" }).count()).toBe(1);
+
+  // Deleting asks first; "Keep it" keeps it.
+  await bobs.getByRole("button", { name: "Delete comment" }).click();
+  const confirm = bob.page.getByRole("alertdialog", { name: "Delete this comment?" });
+  await confirm.waitFor();
+  expect(await confirm.textContent()).toContain("Bob's **final** words");
+  await confirm.getByRole("button", { name: "Keep it" }).click();
+  await confirm.waitFor({ state: "detached" });
+  await bobs.locator(".markdown strong", { hasText: "final" }).waitFor();
+  await bobs.getByRole("button", { name: "Delete comment" }).click();
+  await confirm.getByRole("button", { name: "Delete comment" }).click();
+  await bobs.waitFor({ state: "detached" });
+  await bobsForAlice.waitFor({ state: "detached" });
+  await commentBy(alice.page, "Alice Martin").getByText("Alice opens the thread").waitFor();
+
+  await settled(bob.page);
+  const { comments } = await api<{ comments: { body: string; editedAt: string | null }[] }>(
+    ALICE,
+    "GET",
+    `/boards/${board.id}/tasks/${key}`,
+  );
+  expect(comments.map((c) => [c.body, c.editedAt])).toEqual([["Alice opens the thread", null]]);
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test("an edit of a comment someone deleted meanwhile is refused with a message that says so, and the comment goes", async () => {
+  screenshotOnFailure("comment-refused");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Settle the tagline" }] });
+  const [key] = board.keys as [string];
+  await api(BOB, "POST", `/boards/${board.id}/tasks/${key}/comments`, { body: "How about: lanes for everyone" });
+  const alice = await personContext(browser, ALICE);
+  const bob = await personContext(browser, BOB);
+  const bobLine = await controllableConnection(bob.context, bob.page);
+  await openBoard(alice.page, board.key, `/${key}`);
+  await openBoard(bob.page, board.key, `/${key}`);
+  const bobs = commentBy(bob.page, "Bob Okafor");
+  await bobs.getByText("lanes for everyone").waitFor();
+
+  // Offline, Bob's edit shows at once and waits.
+  await bobLine.offline();
+  await bob.page.locator('.sync[data-status="offline"]').waitFor();
+  await bobs.getByRole("button", { name: "Edit comment" }).click();
+  await bobs.getByLabel("Edit comment (markdown)").fill("How about: every team in its lane");
+  await bobs.getByRole("button", { name: "Save comment" }).click();
+  await bobs.getByText("every team in its lane").waitFor();
+  await bob.page.locator(".sync", { hasText: "1 change waiting" }).waitFor();
+
+  // Meanwhile Alice, an owner, deletes the comment.
+  const bobsForAlice = commentBy(alice.page, "Bob Okafor");
+  await bobsForAlice.getByRole("button", { name: "Delete comment" }).click();
+  await alice.page
+    .getByRole("alertdialog", { name: "Delete this comment?" })
+    .getByRole("button", { name: "Delete comment" })
+    .click();
+  await bobsForAlice.waitFor({ state: "detached" });
+
+  await bobLine.online();
+  await bob.page
+    .locator(".toasts [role=alert]")
+    .filter({ hasText: "This comment does not exist any more (it was deleted, perhaps by someone else)" })
+    .waitFor();
+  await bobs.waitFor({ state: "detached" });
+  await bob.page.getByRole("region", { name: "Comments" }).getByText("No comments yet.").waitFor();
+  await alice.context.close();
+  await bob.context.close();
+});
+
+test("worklogs: the author edits time spent, start and description (the totals follow, live for others) and deletes after confirming", async () => {
+  screenshotOnFailure("worklog-edit");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Build the pricing page", originalEstimate: "2d" }] });
+  const [key] = board.keys as [string];
+  const path = `/boards/${board.id}/tasks/${key}/worklogs`;
+  await api(ALICE, "POST", path, { timeSpent: "2h", comment: "Draft" });
+  await api(BOB, "POST", path, { timeSpent: "1h" });
+  const alice = await personContext(browser, ALICE);
+  const bob = await personContext(browser, BOB);
+  await openBoard(alice.page, board.key, `/${key}`);
+  await openBoard(bob.page, board.key, `/${key}`);
+  const time = (page: Page) => page.getByRole("region", { name: "Time tracking" });
+  const worklogBy = (page: Page, author: string) =>
+    time(page).getByRole("listitem", { name: new RegExp(`^${author} logged`) });
+  const totals = async (page: Page, logged: string, remaining: string) => {
+    await time(page)
+      .getByTestId("time-logged")
+      .filter({ hasText: new RegExp(`^Logged ${logged}$`) })
+      .waitFor();
+    await time(page)
+      .getByTestId("time-remaining")
+      .filter({ hasText: new RegExp(`^Remaining ${remaining}$`) })
+      .waitFor();
+  };
+  await totals(alice.page, "3h", "1d 5h");
+  await totals(bob.page, "3h", "1d 5h");
+
+  // Bob has no say over Alice's worklog; Alice, an owner, may delete Bob's but not edit it.
+  await worklogBy(bob.page, "Alice Martin").getByText("Draft").waitFor();
+  expect(await worklogBy(bob.page, "Alice Martin").getByRole("button").count()).toBe(0);
+  await worklogBy(bob.page, "Bob Okafor").getByRole("button", { name: "Edit worklog of 1h" }).waitFor();
+  expect(await worklogBy(alice.page, "Bob Okafor").getByRole("button", { name: /^Edit/ }).count()).toBe(0);
+
+  const mine = worklogBy(alice.page, "Alice Martin");
+  await mine.getByRole("button", { name: "Edit worklog of 2h" }).click();
+  const form = alice.page.getByRole("form", { name: "Edit worklog" });
+  await form.getByLabel("Time spent").fill("1x");
+  await form.getByRole("button", { name: "Save worklog" }).click();
+  await form.getByRole("alert").filter({ hasText: "Time spent:" }).waitFor();
+  await form.getByLabel("Time spent").fill("1h 30m");
+  await form.getByLabel("Started").fill("2026-03-02T09:00");
+  await form.getByLabel("Description").fill("First draft");
+  await form.getByRole("button", { name: "Save worklog" }).click();
+  await form.waitFor({ state: "detached" });
+  const edited = worklogBy(alice.page, "Alice Martin").filter({ hasText: "logged 1h 30m" });
+  await edited.waitFor();
+  const line = (await edited.textContent()) ?? "";
+  expect(line).toContain("Mar 2, 2026");
+  expect(line).toContain("9:00");
+  expect(line).toContain("First draft");
+  expect(line).toContain("edited");
+  // Half an hour less spent: half an hour more remaining, on both screens.
+  await totals(alice.page, "2h 30m", "1d 5h 30m");
+  await totals(bob.page, "2h 30m", "1d 5h 30m");
+  await worklogBy(bob.page, "Alice Martin").filter({ hasText: "logged 1h 30m" }).waitFor();
+
+  // Escape leaves the worklog as it was, and the task open.
+  await edited.getByRole("button", { name: "Edit worklog of 1h 30m" }).click();
+  await form.getByLabel("Time spent").fill("5h");
+  await form.getByLabel("Time spent").press("Escape");
+  await form.waitFor({ state: "detached" });
+  await alice.page.getByRole("dialog", { name: `${key} details` }).waitFor();
+  await totals(alice.page, "2h 30m", "1d 5h 30m");
+
+  // Deleting Bob's hour asks first, and gives it back to the remaining estimate.
+  await worklogBy(alice.page, "Bob Okafor").getByRole("button", { name: "Delete worklog of 1h" }).click();
+  const confirm = alice.page.getByRole("alertdialog", { name: "Delete this worklog?" });
+  expect(await confirm.getByLabel("Add 1h back to the remaining estimate").isChecked()).toBe(true);
+  await confirm.getByRole("button", { name: "Delete worklog" }).click();
+  await worklogBy(alice.page, "Bob Okafor").waitFor({ state: "detached" });
+  await totals(alice.page, "1h 30m", "1d 6h 30m");
+  await totals(bob.page, "1h 30m", "1d 6h 30m");
+  await worklogBy(bob.page, "Bob Okafor").waitFor({ state: "detached" });
+
+  await settled(alice.page);
+  const startedAt = await alice.page.evaluate(`new Date("2026-03-02T09:00").toISOString()`);
+  const { worklogs } = await api<{ worklogs: { timeSpentSeconds: number; startedAt: string; comment: string }[] }>(
+    ALICE,
+    "GET",
+    path,
+  );
+  expect(worklogs.map((w) => [w.timeSpentSeconds, w.startedAt, w.comment])).toEqual([[5400, startedAt, "First draft"]]);
+  await alice.context.close();
+  await bob.context.close();
+});

@@ -11,6 +11,7 @@ import {
   openBoard,
   personContext,
   screenshotOnFailure,
+  settled,
   useBrowser,
 } from "./harness";
 
@@ -116,4 +117,58 @@ test("settings: an owner sets a hard WIP limit, changes roles and members, and m
   const after = await fetch(new URL("/api/v1/me", page.url()), { headers: { authorization: `Bearer ${secret}` } });
   expect(after.status).toBe(401);
   await page.context().close();
+});
+
+test("settings: an owner reorders the columns with the keyboard or the mouse, and everyone's board follows live", async () => {
+  screenshotOnFailure("column-order");
+  forgetPages();
+  const board = await freshBoard({ tasks: [{ title: "Anything" }] });
+  const alice = await personContext(browser, ALICE, { colorScheme: "dark" });
+  const bob = await personContext(browser, BOB);
+  await openBoard(alice.page, board.key, "/settings");
+  await openBoard(bob.page, board.key);
+  const boardOrder = () =>
+    bob.page.locator("[data-column-head]").evaluateAll((heads) => heads.map((h) => h.getAttribute("data-column-head")));
+  const settingsOrder = () =>
+    alice.page.locator("[data-column-row]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-column-row")));
+  const focusedLabel = () => alice.page.evaluate(`document.activeElement?.getAttribute("aria-label")`);
+  await expect.poll(boardOrder).toEqual(["todo", "in_progress", "done"]);
+
+  const columns = alice.page.getByRole("region", { name: "Columns and WIP limits" });
+  await columns.getByRole("button", { name: "Move Done left" }).focus();
+  await alice.page.keyboard.press("Enter");
+  await expect.poll(settingsOrder).toEqual(["todo", "done", "in_progress"]);
+  await alice.page.getByTestId("announcer").filter({ hasText: "Done moved to position 2 of 3." }).waitFor();
+  // Focus stays on the button, with its ring showing, so the keyboard can keep going.
+  await expect.poll(focusedLabel).toBe("Move Done left");
+  expect(await alice.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")).toBe("solid");
+  await alice.page.keyboard.press("Enter");
+  await expect.poll(settingsOrder).toEqual(["done", "todo", "in_progress"]);
+  // First now: "left" is off, and focus goes to "right".
+  expect(await columns.getByRole("button", { name: "Move Done left" }).isDisabled()).toBe(true);
+  await expect.poll(focusedLabel).toBe("Move Done right");
+  await expect.poll(boardOrder).toEqual(["done", "todo", "in_progress"]);
+
+  await columns.getByRole("button", { name: "Move To Do right" }).click();
+  await expect.poll(settingsOrder).toEqual(["done", "in_progress", "todo"]);
+  await expect.poll(boardOrder).toEqual(["done", "in_progress", "todo"]);
+
+  await settled(alice.page);
+  const { columns: stored } = await api<{ columns: { id: string; rank: string }[] }>(
+    BOB,
+    "GET",
+    `/boards/${board.id}/snapshot`,
+  );
+  expect([...stored].sort((a, b) => (a.rank < b.rank ? -1 : 1)).map((c) => c.id)).toEqual([
+    "done",
+    "in_progress",
+    "todo",
+  ]);
+
+  // Only owners reorder: a member's settings have no such buttons.
+  await openBoard(bob.page, board.key, "/settings");
+  await bob.page.getByRole("region", { name: "Columns and WIP limits" }).getByLabel("Name of Done").waitFor();
+  expect(await bob.page.getByRole("button", { name: /^Move / }).count()).toBe(0);
+  await alice.context.close();
+  await bob.context.close();
 });

@@ -44,6 +44,14 @@ export function Bell() {
   document.addEventListener("click", onDocumentClick);
   onCleanup(() => document.removeEventListener("click", onDocumentClick));
 
+  // Escape closes the panel first (focus on the bell or in the panel), not the task beneath.
+  const onEscape = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && open()) {
+      e.preventDefault();
+      close(true);
+    }
+  };
+
   const label = () => (inboxStore.unread === 0 ? "Notifications" : `Notifications, ${inboxStore.unread} unread`);
 
   return (
@@ -57,6 +65,7 @@ export function Bell() {
         aria-controls="inbox-panel"
         data-unread={inboxStore.unread}
         onClick={() => setOpen(!open())}
+        onKeyDown={onEscape}
       >
         <svg class="bell-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <path
@@ -71,17 +80,7 @@ export function Bell() {
         </Show>
       </button>
       <Show when={open()}>
-        <section
-          id="inbox-panel"
-          class="inbox-panel"
-          aria-label="Notifications"
-          onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              e.preventDefault();
-              close(true);
-            }
-          }}
-        >
+        <section id="inbox-panel" class="inbox-panel" aria-label="Notifications" onKeyDown={onEscape}>
           <div class="inbox-head">
             <h2>Notifications</h2>
             <button type="button" disabled={inboxStore.unread === 0} onClick={() => void markAllRead()}>

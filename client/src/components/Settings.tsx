@@ -19,9 +19,30 @@ import { Loading } from "./common";
 // The board's columns and WIP limits and its members (owners change them), and the
 // person's own API tokens.
 
-export function Settings() {
+export function Settings(props: { announce: (text: string) => void }) {
   const board = () => boardsStore.board;
   const owner = () => boardsStore.live.role === "owner";
+  /**
+   * Moves a column one place left or right, as the board's `moveColumn` says it: after
+   * the column it should follow (null: first). Focus stays on the button pressed, so a
+   * keyboard can keep moving; at the end of the row it goes to the other direction.
+   */
+  const moveColumn = (column: Column, direction: "left" | "right") => {
+    const b = board();
+    const list = b ? orderedColumns(b) : [];
+    const from = list.findIndex((c) => c.id === column.id);
+    const to = direction === "left" ? from - 1 : from + 1;
+    if (from < 0 || to < 0 || to >= list.length) return;
+    const afterColumnId = direction === "left" ? (list[from - 2]?.id ?? null) : (list[from + 1]?.id ?? null);
+    if (change({ type: "moveColumn", columnId: column.id, afterColumnId }) === null) return;
+    props.announce(`${column.name} moved to position ${to + 1} of ${list.length}.`);
+    requestAnimationFrame(() => {
+      const button = (side: string) =>
+        document.querySelector<HTMLButtonElement>(`[data-move="${CSS.escape(`${column.id}:${side}`)}"]`);
+      const same = button(direction);
+      (same && !same.disabled ? same : button(direction === "left" ? "right" : "left"))?.focus();
+    });
+  };
   createEffect(
     on(
       () => boardsStore.boardId,
@@ -43,6 +64,9 @@ export function Settings() {
             <table>
               <thead>
                 <tr>
+                  <Show when={owner()}>
+                    <th scope="col">Order</th>
+                  </Show>
                   <th scope="col">Column</th>
                   <th scope="col">Category</th>
                   <th scope="col">WIP limit</th>
@@ -53,7 +77,17 @@ export function Settings() {
                 </tr>
               </thead>
               <tbody>
-                <For each={orderedColumns(b())}>{(c) => <ColumnRow column={c} editable={owner()} />}</For>
+                <For each={orderedColumns(b())}>
+                  {(c, i) => (
+                    <ColumnRow
+                      column={c}
+                      editable={owner()}
+                      first={i() === 0}
+                      last={i() === Object.keys(b().columns).length - 1}
+                      onMove={(direction) => moveColumn(c, direction)}
+                    />
+                  )}
+                </For>
               </tbody>
             </table>
             <Show when={owner()}>
@@ -114,12 +148,42 @@ export function Settings() {
   );
 }
 
-function ColumnRow(props: { column: Column; editable: boolean }) {
+function ColumnRow(props: {
+  column: Column;
+  editable: boolean;
+  first: boolean;
+  last: boolean;
+  onMove: (direction: "left" | "right") => void;
+}) {
   const [name, setName] = createSignal(props.column.name);
   const [limit, setLimit] = createSignal(props.column.wipLimit === null ? "" : String(props.column.wipLimit));
   const [mode, setMode] = createSignal(props.column.wipMode);
   return (
-    <tr>
+    <tr data-column-row={props.column.id}>
+      <Show when={props.editable}>
+        <td class="order">
+          <button
+            type="button"
+            data-move={`${props.column.id}:left`}
+            aria-label={`Move ${props.column.name} left`}
+            title={`Move ${props.column.name} left`}
+            disabled={props.first}
+            onClick={() => props.onMove("left")}
+          >
+            <span aria-hidden="true">←</span>
+          </button>
+          <button
+            type="button"
+            data-move={`${props.column.id}:right`}
+            aria-label={`Move ${props.column.name} right`}
+            title={`Move ${props.column.name} right`}
+            disabled={props.last}
+            onClick={() => props.onMove("right")}
+          >
+            <span aria-hidden="true">→</span>
+          </button>
+        </td>
+      </Show>
       <td>
         <input
           aria-label={`Name of ${props.column.name}`}

@@ -1,12 +1,28 @@
 import { createEffect, createMemo, createSignal, For, type JSX, on, onCleanup, Show } from "solid-js";
 import { parseDuration } from "../../../src/domain/durations";
-import { orderedColumns, PRIORITIES, TASK_TYPES, type Task } from "../../../src/domain/model";
-import { duration, eventLabel, when } from "../format";
+import {
+  type Comment,
+  orderedColumns,
+  PRIORITIES,
+  TASK_TYPES,
+  type Task,
+  type Worklog,
+} from "../../../src/domain/model";
+import { duration, eventLabel, localDateTimeInput, when } from "../format";
 import { renderMarkdown } from "../markdown";
 import { boardsStore, change, memberName, rowsOf, setPresence } from "../stores/boards";
 import { boardPath, navigate, route, withQuery } from "../stores/route";
 import { sessionStore } from "../stores/session";
-import { closeTaskDetail, loadTaskDetail, taskDetailStore } from "../stores/taskDetail";
+import {
+  closeTaskDetail,
+  deleteComment,
+  deleteWorklog,
+  editComment,
+  editWorklog,
+  loadTaskDetail,
+  taskDetailStore,
+  type WorklogEdit,
+} from "../stores/taskDetail";
 import { Avatar, FieldError, Modal } from "./common";
 
 // Everything about one task, beside the board (full screen on a phone), at its own
@@ -22,10 +38,15 @@ export function TaskDrawer(props: { taskKey: string; announce: (text: string) =>
   const close = () => navigate(withQuery({}, boardPath(route.boardKey ?? "")));
 
   // The drawer's extra data follows the board: any new event may be about this task.
+  // A change of this person's being confirmed or refused reloads it too: a refused edit
+  // of a comment or worklog must not stay on screen as if it had been saved.
   createEffect(
-    on([() => props.taskKey, () => board()?.seq, () => boardsStore.boardId], ([key, seq, boardId]) => {
-      if (boardId && seq !== undefined) void loadTaskDetail(boardId, key, seq);
-    }),
+    on(
+      [() => props.taskKey, () => board()?.seq, () => boardsStore.boardId, () => boardsStore.live.pending],
+      ([key, seq, boardId]) => {
+        if (boardId && seq !== undefined) void loadTaskDetail(boardId, key, seq);
+      },
+    ),
   );
   createEffect(
     on(
@@ -433,7 +454,7 @@ function TimeTracking(props: { task: Task; canEdit: boolean; onLog: () => void }
       </p>
       <Show when={props.canEdit}>
         <div class="actions left">
-          <button type="button" onClick={props.onLog}>
+          <button type="button" data-action="log-work" onClick={props.onLog}>
             Log work
           </button>
           <Show
@@ -453,13 +474,7 @@ function TimeTracking(props: { task: Task; canEdit: boolean; onLog: () => void }
       <Show when={taskDetailStore.worklogs.length > 0}>
         <ul class="worklogs" aria-label="Work logged">
           <For each={taskDetailStore.worklogs}>
-            {(w) => (
-              <li>
-                {memberName(board(), w.authorId)} logged {duration(w.timeSpentSeconds, board()?.settings)} ·{" "}
-                {when(w.startedAt)}
-                <Show when={w.comment}> · {w.comment}</Show>
-              </li>
-            )}
+            {(w) => <WorklogItem worklog={w} task={props.task} canEdit={props.canEdit} />}
           </For>
         </ul>
       </Show>
@@ -610,24 +625,13 @@ function Subtasks(props: { task: Task; canEdit: boolean }) {
 }
 
 function Comments(props: { task: Task; canEdit: boolean }) {
-  const board = () => boardsStore.board;
   const [body, setBody] = createSignal("");
   return (
     <section class="section" aria-label="Comments">
       <h3>Comments</h3>
       <Show when={taskDetailStore.comments.length > 0} fallback={<p class="muted">No comments yet.</p>}>
         <ol class="comments">
-          <For each={taskDetailStore.comments}>
-            {(c) => (
-              <li>
-                <div class="comment-head">
-                  <Avatar userId={c.authorId} name={memberName(board(), c.authorId)} size="small" />
-                  <strong>{memberName(board(), c.authorId)}</strong> <span class="muted">{when(c.createdAt)}</span>
-                </div>
-                <div class="markdown" innerHTML={renderMarkdown(c.body)} />
-              </li>
-            )}
-          </For>
+          <For each={taskDetailStore.comments}>{(c) => <CommentItem comment={c} canEdit={props.canEdit} />}</For>
         </ol>
       </Show>
       <Show when={props.canEdit}>
@@ -648,6 +652,326 @@ function Comments(props: { task: Task; canEdit: boolean }) {
         </form>
       </Show>
     </section>
+  );
+}
+
+/** Escape inside an editor cancels that edit only, not the whole task. */
+function cancelOnEscape(cancel: () => void) {
+  return (e: KeyboardEvent) => {
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    e.stopPropagation();
+    cancel();
+  };
+}
+
+/** Who may change a comment or worklog, as the board's rules say: its author edits; its author or an owner deletes. */
+function rights(authorId: string, canEdit: boolean) {
+  const mine = () => authorId === (sessionStore.user?.id ?? "");
+  return {
+    mine,
+    edit: () => canEdit && mine(),
+    remove: () => canEdit && (mine() || boardsStore.live.role === "owner"),
+  };
+}
+
+function CommentItem(props: { comment: Comment; canEdit: boolean }) {
+  const board = () => boardsStore.board;
+  const author = () => memberName(board(), props.comment.authorId);
+  const may = () => rights(props.comment.authorId, props.canEdit);
+  const [editing, setEditing] = createSignal(false);
+  const [confirming, setConfirming] = createSignal(false);
+  const [draft, setDraft] = createSignal("");
+  const [error, setError] = createSignal<string | null>(null);
+  let editButton: HTMLButtonElement | undefined;
+  const stop = () => {
+    setEditing(false);
+    setError(null);
+    requestAnimationFrame(() => editButton?.focus());
+  };
+  const save = () => {
+    const body = draft().trim();
+    if (!body) return setError("A comment cannot be empty; to remove it, delete it.");
+    // Refused at once (a toast says why): the editor stays open with the words in it.
+    if (body !== props.comment.body && !editComment(props.comment, body)) return;
+    stop();
+  };
+  return (
+    <li class="comment" aria-label={`Comment by ${author()}, ${when(props.comment.createdAt)}`}>
+      <div class="comment-head">
+        <Avatar userId={props.comment.authorId} name={author()} size="small" />
+        <strong>{author()}</strong> <span class="muted">{when(props.comment.createdAt)}</span>
+        <Show when={props.comment.editedAt}>
+          {(at) => (
+            <span class="muted edited" title={`Edited ${when(at())}`}>
+              · edited
+            </span>
+          )}
+        </Show>
+        <Show when={!editing()}>
+          <span class="item-actions">
+            <Show when={may().edit()}>
+              <button
+                type="button"
+                class="small"
+                aria-label="Edit comment"
+                ref={editButton}
+                onClick={() => {
+                  setDraft(props.comment.body);
+                  setEditing(true);
+                }}
+              >
+                Edit
+              </button>
+            </Show>
+            <Show when={may().remove()}>
+              <button type="button" class="small" aria-label="Delete comment" onClick={() => setConfirming(true)}>
+                Delete
+              </button>
+            </Show>
+          </span>
+        </Show>
+      </div>
+      <Show when={editing()} fallback={<div class="markdown" innerHTML={renderMarkdown(props.comment.body)} />}>
+        <form
+          class="edit-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            save();
+          }}
+          onKeyDown={cancelOnEscape(stop)}
+        >
+          <textarea
+            aria-label="Edit comment (markdown)"
+            rows="4"
+            value={draft()}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+            ref={(el) => requestAnimationFrame(() => el.focus())}
+          />
+          <FieldError message={error()} />
+          <div class="actions">
+            <button type="button" onClick={stop}>
+              Cancel
+            </button>
+            <button type="submit" class="primary">
+              Save comment
+            </button>
+          </div>
+        </form>
+      </Show>
+      <Show when={confirming()}>
+        <Modal title="Delete this comment?" role="alertdialog" onClose={() => setConfirming(false)}>
+          <p>
+            {may().mine() ? "Your comment" : `${author()}'s comment`} from {when(props.comment.createdAt)} goes for
+            everyone. This cannot be undone.
+          </p>
+          <blockquote class="quote">{excerpt(props.comment.body)}</blockquote>
+          <div class="actions">
+            <button type="button" onClick={() => setConfirming(false)} autofocus>
+              Keep it
+            </button>
+            <button
+              type="button"
+              class="danger"
+              onClick={() => {
+                if (!deleteComment(props.comment)) return;
+                setConfirming(false);
+                focusLater('.drawer [aria-label="New comment"]', ".drawer");
+              }}
+            >
+              Delete comment
+            </button>
+          </div>
+        </Modal>
+      </Show>
+    </li>
+  );
+}
+
+/** Where focus goes once what held it is gone (a deleted comment's own buttons). */
+function focusLater(...selectors: string[]): void {
+  requestAnimationFrame(() => {
+    for (const selector of selectors) {
+      const target = document.querySelector<HTMLElement>(selector);
+      if (target) return target.focus();
+    }
+  });
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 140 ? `${flat.slice(0, 139)}…` : flat;
+}
+
+function WorklogItem(props: { worklog: Worklog; task: Task; canEdit: boolean }) {
+  const board = () => boardsStore.board;
+  const settings = () => board()?.settings;
+  const author = () => memberName(board(), props.worklog.authorId);
+  const spent = () => duration(props.worklog.timeSpentSeconds, settings());
+  const may = () => rights(props.worklog.authorId, props.canEdit);
+  const [editing, setEditing] = createSignal(false);
+  const [confirming, setConfirming] = createSignal(false);
+  const [giveBack, setGiveBack] = createSignal(true);
+  let editButton: HTMLButtonElement | undefined;
+  const stop = () => {
+    setEditing(false);
+    requestAnimationFrame(() => editButton?.focus());
+  };
+  const edited = () => props.worklog.updatedAt !== props.worklog.createdAt;
+  return (
+    <li class="worklog" aria-label={`${author()} logged ${spent()}`}>
+      <Show
+        when={editing()}
+        fallback={
+          <div class="worklog-line">
+            <span class="worklog-text">
+              {author()} logged {spent()} · {when(props.worklog.startedAt)}
+              <Show when={props.worklog.comment}> · {props.worklog.comment}</Show>
+              <Show when={edited()}>
+                <span class="muted edited" title={`Edited ${when(props.worklog.updatedAt)}`}>
+                  {" "}
+                  · edited
+                </span>
+              </Show>
+            </span>
+            <span class="item-actions">
+              <Show when={may().edit()}>
+                <button
+                  type="button"
+                  class="small"
+                  aria-label={`Edit worklog of ${spent()}`}
+                  ref={editButton}
+                  onClick={() => setEditing(true)}
+                >
+                  Edit
+                </button>
+              </Show>
+              <Show when={may().remove()}>
+                <button
+                  type="button"
+                  class="small"
+                  aria-label={`Delete worklog of ${spent()}`}
+                  onClick={() => {
+                    setGiveBack(true);
+                    setConfirming(true);
+                  }}
+                >
+                  Delete
+                </button>
+              </Show>
+            </span>
+          </div>
+        }
+      >
+        <EditWorklog worklog={props.worklog} onDone={stop} />
+      </Show>
+      <Show when={confirming()}>
+        <Modal title="Delete this worklog?" role="alertdialog" onClose={() => setConfirming(false)}>
+          <p>
+            {may().mine() ? "You" : author()} logged {spent()} on {props.task.key}, started{" "}
+            {when(props.worklog.startedAt)}. Deleting it takes the time off the task for everyone.
+          </p>
+          <Show when={props.task.remainingEstimateSeconds !== null}>
+            <label class="inline">
+              <input type="checkbox" checked={giveBack()} onChange={(e) => setGiveBack(e.currentTarget.checked)} />
+              Add {spent()} back to the remaining estimate
+            </label>
+          </Show>
+          <div class="actions">
+            <button type="button" onClick={() => setConfirming(false)} autofocus>
+              Keep it
+            </button>
+            <button
+              type="button"
+              class="danger"
+              onClick={() => {
+                if (!deleteWorklog(props.worklog, giveBack() ? "auto" : "leave")) return;
+                setConfirming(false);
+                focusLater('.drawer [data-action="log-work"]', ".drawer");
+              }}
+            >
+              Delete worklog
+            </button>
+          </div>
+        </Modal>
+      </Show>
+    </li>
+  );
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function EditWorklog(props: { worklog: Worklog; onDone: () => void }) {
+  const board = () => boardsStore.board;
+  const startedInput = localDateTimeInput(props.worklog.startedAt);
+  const [spent, setSpent] = createSignal(duration(props.worklog.timeSpentSeconds, board()?.settings));
+  const [started, setStarted] = createSignal(startedInput);
+  const [comment, setComment] = createSignal(props.worklog.comment);
+  const [error, setError] = createSignal<string | null>(null);
+  const save = (e: SubmitEvent) => {
+    e.preventDefault();
+    const parsed = parseDuration(spent(), board()?.settings);
+    if (!parsed.ok) return setError(`Time spent: ${parsed.message}`);
+    if (parsed.seconds === 0) return setError("Time spent: log at least 1m, or delete the worklog.");
+    const edit: WorklogEdit = {};
+    if (parsed.seconds !== props.worklog.timeSpentSeconds) {
+      edit.timeSpent = spent().trim();
+      edit.timeSpentSeconds = parsed.seconds;
+    }
+    if (started() !== startedInput) {
+      const at = new Date(started());
+      if (!started() || Number.isNaN(at.getTime())) return setError("Started: pick a date and a time.");
+      if (at.getTime() > Date.now() + DAY_MS) return setError("Started: work cannot start more than a day from now.");
+      edit.startedAt = at.toISOString();
+    }
+    if (comment().trim() !== props.worklog.comment) edit.comment = comment().trim();
+    // Refused at once (a toast says why): the form stays open with what was typed.
+    if (Object.keys(edit).length > 0 && !editWorklog(props.worklog, edit)) return;
+    props.onDone();
+  };
+  return (
+    <form class="edit-form" aria-label="Edit worklog" onSubmit={save} onKeyDown={cancelOnEscape(props.onDone)}>
+      <div class="edit-grid">
+        <div class="field">
+          <label>
+            Time spent
+            <input
+              required
+              value={spent()}
+              placeholder="1h 30m"
+              aria-describedby={`spent-hint-${props.worklog.id}`}
+              onInput={(e) => setSpent(e.currentTarget.value)}
+              ref={(el) =>
+                requestAnimationFrame(() => {
+                  el.focus();
+                  el.select();
+                })
+              }
+            />
+          </label>
+          <span id={`spent-hint-${props.worklog.id}`} class="hint">
+            Like 1h 30m, or 1w 2d 3h 30m.
+          </span>
+        </div>
+        <label>
+          Started
+          <input type="datetime-local" required value={started()} onInput={(e) => setStarted(e.currentTarget.value)} />
+        </label>
+      </div>
+      <label>
+        Description
+        <input value={comment()} onInput={(e) => setComment(e.currentTarget.value)} />
+      </label>
+      <FieldError message={error()} />
+      <div class="actions">
+        <button type="button" onClick={props.onDone}>
+          Cancel
+        </button>
+        <button type="submit" class="primary">
+          Save worklog
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -2,7 +2,7 @@ import { batch } from "solid-js";
 import { createStore, reconcile, unwrap } from "solid-js/store";
 import { decide } from "../../../src/domain/decide";
 import type { FieldConflict } from "../../../src/domain/errors";
-import type { BoardState, Role } from "../../../src/domain/model";
+import type { BoardState, Comment, Role, Worklog } from "../../../src/domain/model";
 import type { PresenceEntry } from "../../../src/domain/protocol";
 import type { Snapshot } from "../../../src/domain/views";
 import { api, type BoardSummary } from "../api";
@@ -195,12 +195,12 @@ export function closeBoard(): void {
  * column with a hard WIP limit, a viewer's edit), so a refusal is said at once and
  * nothing moves; then shown at once, sent in order, and any later refusal reported.
  */
-export function change(command: ClientCommand): string | null {
+export function change(command: ClientCommand, known?: KnownRecords): string | null {
   const board = state.board;
   if (!engine || !board) return null;
   const userId = sessionStore.user?.id ?? "";
   const seq = board.seq + 1;
-  const decision = decide(board, command, {
+  const decision = decide(known ? withKnown(board, known) : board, command, {
     actor: userId,
     role: state.live.role,
     at: new Date().toISOString(),
@@ -214,6 +214,23 @@ export function change(command: ClientCommand): string | null {
   // Nothing would change: nothing to send, but not a refusal either.
   if (decision.kind === "unchanged") return "";
   return engine.submit(command);
+}
+
+/**
+ * Comments and worklogs the caller has loaded. The live board holds only those it saw
+ * arrive (its snapshot carries none), so a change to an older one is checked with them.
+ */
+export interface KnownRecords {
+  comments?: readonly Comment[];
+  worklogs?: readonly Worklog[];
+}
+
+function withKnown(board: BoardState, known: KnownRecords): BoardState {
+  return {
+    ...board,
+    comments: { ...Object.fromEntries((known.comments ?? []).map((c) => [c.id, c])), ...board.comments },
+    worklogs: { ...Object.fromEntries((known.worklogs ?? []).map((w) => [w.id, w])), ...board.worklogs },
+  };
 }
 
 /** What this person is on; kept here too, since a deep link opens the task before the board is live. */
