@@ -9,7 +9,6 @@ import {
   type Worklog,
 } from "../../../src/domain/model";
 import { duration, eventLabel, localDateTimeInput, when } from "../format";
-import { renderMarkdown } from "../markdown";
 import { boardsStore, change, memberName, rowsOf, setPresence } from "../stores/boards";
 import { boardPath, navigate, route, withQuery } from "../stores/route";
 import { sessionStore } from "../stores/session";
@@ -24,6 +23,7 @@ import {
   type WorklogEdit,
 } from "../stores/taskDetail";
 import { Avatar, FieldError, Modal } from "./common";
+import { Markdown } from "./Markdown";
 
 // Everything about one task, beside the board (full screen on a phone), at its own
 // URL. Every field is edited in place and saved as the live board's command.
@@ -364,8 +364,7 @@ function Description(props: { task: Task; canEdit: boolean; update: (changes: Re
         fallback={
           <>
             <Show when={props.task.description} fallback={<p class="muted">No description.</p>}>
-              {/* Sanitized by renderMarkdown: nothing in a description can run. */}
-              <div class="markdown" innerHTML={renderMarkdown(props.task.description)} />
+              <Markdown text={props.task.description} />
             </Show>
             <Show when={props.canEdit}>
               <button
@@ -732,7 +731,7 @@ function CommentItem(props: { comment: Comment; canEdit: boolean }) {
           </span>
         </Show>
       </div>
-      <Show when={editing()} fallback={<div class="markdown" innerHTML={renderMarkdown(props.comment.body)} />}>
+      <Show when={editing()} fallback={<Markdown text={props.comment.body} />}>
         <form
           class="edit-form"
           onSubmit={(e) => {

@@ -300,6 +300,9 @@ function goLive(boardId: string, initial: BoardState): void {
  * board copies one task, not the board.
  */
 function showChanges(board: BoardState, changes: ViewChanges): void {
+  // An event may change no row this client holds (an edit of a comment it never
+  // loaded), but the seq moves on: the task drawer reloads what it shows by it.
+  if (state.board && state.board.seq !== board.seq) setState("board", "seq", board.seq);
   if (nothingChanged(changes)) return;
   setState("boardVersion", (v) => v + 1);
   if (changes === "all") {
@@ -317,7 +320,6 @@ function showChanges(board: BoardState, changes: ViewChanges): void {
       setRow("board", kind, id, row === undefined ? undefined : reconcile(structuredClone(row)));
     }
   }
-  if (state.board.seq !== board.seq) setState("board", "seq", board.seq);
   if (state.board.nextNumber !== board.nextNumber) setState("board", "nextNumber", board.nextNumber);
   if (changes.board) {
     setState("board", "board", reconcile(structuredClone(board.board)));
