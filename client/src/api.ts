@@ -1,53 +1,26 @@
-import type { Comment, Role, Worklog } from "../../src/domain/model";
-import type { InboxNotification, NotificationKind } from "../../src/domain/notifications";
+import type { AppType } from "@lanes/server/api/app";
+import { type ClientRequestOptions, type ClientResponse, hc } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { ClientMessage } from "../../src/domain/protocol";
-import type { HistoryEntry, Snapshot, TaskView } from "../../src/domain/views";
-import type { CumulativeFlow, CycleTime } from "../../src/reporting/flowReports";
-import type { Burndown, SprintSummary, VelocityEntry } from "../../src/reporting/sprintReports";
-import type { TimesheetGrid } from "../../src/reporting/timesheetReport";
 import type { CommandAnswer } from "./sync/SyncEngine";
 
-// The SPA's only door to the server. Stores call it; components never fetch. Types
-// come from the domain's views, the same functions that shape the API's answers.
+// The SPA's only door to the server. Stores call it; components never fetch. Requests
+// and answers are typed by the API's route definitions, through Hono's typed client, so
+// a change to a route's request or answer shows up in the web app's typecheck.
 
-export interface BoardSummary {
-  id: string;
-  name: string;
-  key: string;
-  mode: "kanban" | "scrum";
-}
+const client = hc<AppType>("/api/v1");
+const board = client.boards[":boardId"];
+const task = board.tasks[":key"];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-}
+/** What a successful answer's JSON is, as the route declares it. */
+type Json<R> = R extends ClientResponse<infer T, infer S, "json"> ? (S extends SuccessStatusCode ? T : never) : never;
+type Answer<Call extends (...args: never[]) => Promise<unknown>> = Json<Awaited<ReturnType<Call>>>;
 
-export interface BoardMember {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  addedAt: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  scope: "read" | "write";
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-}
-
-export interface LoggedEvent {
-  seq: number;
-  opId: string;
-  actor: string;
-  at: string;
-  type: string;
-  payload: Record<string, unknown>;
-}
+export type User = Answer<typeof client.me.$get>["user"];
+export type BoardSummary = Answer<typeof client.boards.$post>["board"];
+export type BoardMember = Answer<typeof board.members.$get>["members"][number];
+export type ApiToken = Answer<typeof client.tokens.$get>["tokens"][number];
+export type LoggedEvent = Answer<typeof board.events.$get>["events"][number];
 
 export class ApiFailure extends Error {
   constructor(
@@ -59,22 +32,21 @@ export class ApiFailure extends Error {
   }
 }
 
-async function send(path: string, init?: RequestInit): Promise<{ res: Response; text: string }> {
-  let res: Response;
+/** The response when it succeeded (2xx); any other answer is thrown as an ApiFailure. */
+async function send<R extends ClientResponse<unknown, number, string>>(
+  request: Promise<R>,
+): Promise<Exclude<R, { ok: false }>> {
+  let res: R;
   try {
-    res = await fetch(`/api/v1${path}`, {
-      ...init,
-      headers: { "content-type": "application/json", ...init?.headers },
-    });
+    res = await request;
   } catch {
     throw new ApiFailure(0, "offline", "Lanes cannot be reached; check your connection and try again.");
   }
-  const text = res.status === 204 ? "" : await res.text();
-  if (!res.ok) throw failure(res, text);
-  return { res, text };
+  if (!res.ok) throw failure(res.status, await res.text());
+  return res as Exclude<R, { ok: false }>;
 }
 
-function failure(res: Response, text: string): ApiFailure {
+function failure(status: number, text: string): ApiFailure {
   let body: unknown = null;
   try {
     body = text ? JSON.parse(text) : null;
@@ -83,27 +55,29 @@ function failure(res: Response, text: string): ApiFailure {
   }
   const error = (body as { error?: { code: string; message: string } } | null)?.error;
   return new ApiFailure(
-    res.status,
+    status,
     error?.code ?? "http_error",
-    error?.message ?? `The server answered ${res.status}; try again in a moment.`,
+    error?.message ?? `The server answered ${status}; try again in a moment.`,
   );
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const { text } = await send(path, init);
-  try {
-    return (text ? JSON.parse(text) : null) as T;
-  } catch {
-    return null as T;
-  }
+/** The answer's JSON, typed by the route. */
+async function read<R extends ClientResponse<unknown, number, string>>(request: Promise<R>): Promise<Json<R>> {
+  return (await send(request)).json() as Promise<Json<R>>;
 }
 
-/** A CSV answer as text, with the file name the server gives it (Content-Disposition). */
-async function requestFile(path: string): Promise<{ text: string; fileName: string }> {
-  const { res, text } = await send(path, { headers: { accept: "text/csv" } });
-  const named = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "");
-  return { text, fileName: named?.[1] ?? "report.csv" };
+/** For routes that answer 204 (or nothing the app needs). */
+async function done(request: Promise<ClientResponse<unknown, number, string>>): Promise<null> {
+  await send(request);
+  return null;
 }
+
+/** hc puts path parameters into the URL as they are given. */
+function params<P extends Record<string, string>>(values: P): P {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)])) as P;
+}
+const onBoard = (boardId: string) => ({ param: params({ boardId }) });
+const onTask = (boardId: string, key: string) => ({ param: params({ boardId, key }) });
 
 /**
  * Sends a queued command over REST (`POST …/commands`), for one too large for the
@@ -112,93 +86,86 @@ async function requestFile(path: string): Promise<{ text: string; fileName: stri
  */
 async function sendCommand(boardId: string, message: Extract<ClientMessage, { type: "cmd" }>): Promise<CommandAnswer> {
   const { opId, baseSeq, command } = message;
-  const res = await fetch(`/api/v1/boards/${encodeURIComponent(boardId)}/commands`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ opId, baseSeq, command }),
-  });
-  if (res.status >= 500 || res.status === 429) throw new ApiFailure(res.status, "unavailable", "Try again shortly.");
+  const res = await board.commands.$post({ ...onBoard(boardId), json: { opId, baseSeq, command } });
+  // 429 and 5xx come from before the route (rate limit, platform), whatever it declares.
+  const status: number = res.status;
+  if (status >= 500 || status === 429) throw new ApiFailure(status, "unavailable", "Try again shortly.");
+  if (res.ok) return { type: "ack", opId, seq: (await res.json()).seq };
   const body = (await res.json()) as {
-    seq?: number;
     error?: { code: string; message: string; details?: { conflicts?: Record<string, unknown>[] } };
   };
-  if (res.ok && typeof body.seq === "number") return { type: "ack", opId, seq: body.seq };
-  const error = body.error ?? { code: "http_error", message: `The server answered ${res.status}.` };
+  const error = body.error ?? { code: "http_error", message: `The server answered ${status}.` };
   const conflicts = error.details?.conflicts;
   return { type: "reject", opId, code: error.code, message: error.message, ...(conflicts ? { conflicts } : {}) };
 }
-const json = (method: string, body?: unknown): RequestInit => ({
-  method,
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
-const board = (boardId: string) => `/boards/${encodeURIComponent(boardId)}`;
 
-/** The reports the API answers, by the last part of their path, and what each answers as JSON. */
-export interface Reports {
-  burndown: Burndown;
-  sprint: SprintSummary;
-  velocity: { sprints: VelocityEntry[]; averageCompleted: number | null };
-  cfd: CumulativeFlow;
-  "cycle-time": CycleTime;
-  timesheet: TimesheetGrid;
-}
+type BoardReports = typeof board.reports;
+/**
+ * The reports the API answers, by the last part of their path, and what each answers
+ * as JSON. Each route declares its CSV (`?format=csv`) beside the JSON under one 200,
+ * so the typed client sees a string or a bare Response there too: the JSON is the rest.
+ */
+export type Reports = { [N in keyof BoardReports]: Exclude<Answer<BoardReports[N]["$get"]>, string | Response> };
 export type ReportName = keyof Reports;
 export type ReportQuery = Record<string, string | number | null | undefined>;
 
-/** A board's report (or, with no board, the person's own timesheet across their boards). */
-function reportPath(boardId: string | null, name: ReportName, query: ReportQuery): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== "") params.set(k, String(v));
-  return `${boardId ? board(boardId) : ""}/reports/${name}?${params}`;
+/**
+ * A board's report (or, with no board, the person's own timesheet across their boards).
+ * The stores build each report's query from what is on screen, one shape for all six;
+ * the server checks it against the route (400 naming each problem), so here it is
+ * passed on as strings rather than typed per report.
+ */
+function requestReport(boardId: string | null, name: ReportName, query: ReportQuery, options?: ClientRequestOptions) {
+  const strings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== "") strings[k] = String(v);
+  type AnyReport = (
+    args: { param?: { boardId: string }; query: Record<string, string> },
+    options?: ClientRequestOptions,
+  ) => Promise<ClientResponse<unknown, number, string>>;
+  const route = (boardId ? board.reports[name].$get : client.reports.timesheet.$get) as AnyReport;
+  return route({ ...(boardId ? onBoard(boardId) : {}), query: strings }, options);
 }
-const task = (boardId: string, key: string) => `${board(boardId)}/tasks/${encodeURIComponent(key)}`;
 
 export const api = {
   sendCommand,
-  me: () => request<{ user: User }>("/me"),
-  login: (email: string, password: string) => request<{ user: User }>("/auth/login", json("POST", { email, password })),
+  me: () => read(client.me.$get()),
+  login: (email: string, password: string) => read(client.auth.login.$post({ json: { email, password } })),
   signup: (email: string, name: string, password: string) =>
-    request<{ user: User }>("/auth/signup", json("POST", { email, name, password })),
-  logout: () => request<null>("/auth/logout", json("POST")),
-  boards: () => request<{ boards: BoardSummary[] }>("/boards"),
+    read(client.auth.signup.$post({ json: { email, name, password } })),
+  logout: () => done(client.auth.logout.$post()),
+  boards: () => read(client.boards.$get()),
   createBoard: (input: { name: string; key: string; mode: "kanban" | "scrum" }) =>
-    request<{ board: BoardSummary }>("/boards", json("POST", input)),
-  snapshot: (boardId: string) => request<Snapshot>(`${board(boardId)}/snapshot?stamps=false`),
-  stateAt: (boardId: string, at: number) => request<Snapshot>(`${board(boardId)}/state?at=${at}`),
+    read(client.boards.$post({ json: input })),
+  snapshot: (boardId: string) => read(board.snapshot.$get({ ...onBoard(boardId), query: { stamps: "false" } })),
+  stateAt: (boardId: string, at: number) => read(board.state.$get({ ...onBoard(boardId), query: { at: String(at) } })),
   events: (boardId: string, after: number, limit: number) =>
-    request<{ events: LoggedEvent[]; nextAfter: number | null; seq: number }>(
-      `${board(boardId)}/events?after=${after}&limit=${limit}`,
-    ),
-  task: (boardId: string, key: string) =>
-    request<{ task: TaskView; comments: Comment[]; seq: number }>(task(boardId, key)),
-  worklogs: (boardId: string, key: string) => request<{ worklogs: Worklog[] }>(`${task(boardId, key)}/worklogs`),
-  history: (boardId: string, key: string) =>
-    request<{ key: string; entries: HistoryEntry[] }>(`${task(boardId, key)}/history`),
-  members: (boardId: string) => request<{ members: BoardMember[] }>(`${board(boardId)}/members`),
-  addMember: (boardId: string, email: string, role: Role) =>
-    request<{ member: BoardMember }>(`${board(boardId)}/members`, json("POST", { email, role })),
-  changeRole: (boardId: string, userId: string, role: Role) =>
-    request<{ member: BoardMember }>(
-      `${board(boardId)}/members/${encodeURIComponent(userId)}`,
-      json("PATCH", { role }),
-    ),
+    read(board.events.$get({ ...onBoard(boardId), query: { after: String(after), limit: String(limit) } })),
+  task: (boardId: string, key: string) => read(task.$get(onTask(boardId, key))),
+  worklogs: (boardId: string, key: string) => read(task.worklogs.$get(onTask(boardId, key))),
+  history: (boardId: string, key: string) => read(task.history.$get(onTask(boardId, key))),
+  members: (boardId: string) => read(board.members.$get(onBoard(boardId))),
+  addMember: (boardId: string, email: string, role: BoardMember["role"]) =>
+    read(board.members.$post({ ...onBoard(boardId), json: { email, role } })),
+  changeRole: (boardId: string, userId: string, role: BoardMember["role"]) =>
+    read(board.members[":userId"].$patch({ param: params({ boardId, userId }), json: { role } })),
   removeMember: (boardId: string, userId: string) =>
-    request<null>(`${board(boardId)}/members/${encodeURIComponent(userId)}`, json("DELETE")),
-  tokens: () => request<{ tokens: ApiToken[] }>("/tokens"),
-  createToken: (name: string, scope: "read" | "write") =>
-    request<ApiToken & { token: string }>("/tokens", json("POST", { name, scope })),
-  revokeToken: (id: string) => request<null>(`/tokens/${encodeURIComponent(id)}`, json("DELETE")),
-  inbox: (cursor: string | null) =>
-    request<{ notifications: InboxNotification[]; unread: number; nextCursor: string | null }>(
-      `/inbox?limit=30${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    ),
-  markRead: (id: number) => request<null>(`/inbox/${id}/read`, json("POST")),
-  markAllRead: () => request<{ marked: number }>("/inbox/read-all", json("POST")),
-  inboxPreferences: () => request<{ muted: NotificationKind[] }>("/inbox/preferences"),
-  report: <N extends ReportName>(boardId: string | null, name: N, query: ReportQuery) =>
-    request<Reports[N]>(reportPath(boardId, name, query)),
-  reportCsv: (boardId: string | null, name: ReportName, query: ReportQuery) =>
-    requestFile(reportPath(boardId, name, { ...query, format: "csv" })),
-  setInboxPreferences: (muted: NotificationKind[]) =>
-    request<{ muted: NotificationKind[] }>("/inbox/preferences", json("PUT", { muted })),
+    done(board.members[":userId"].$delete({ param: params({ boardId, userId }) })),
+  tokens: () => read(client.tokens.$get()),
+  createToken: (name: string, scope: "read" | "write") => read(client.tokens.$post({ json: { name, scope } })),
+  revokeToken: (id: string) => done(client.tokens[":tokenId"].$delete({ param: params({ tokenId: id }) })),
+  inbox: (cursor: string | null) => read(client.inbox.$get({ query: { limit: "30", ...(cursor ? { cursor } : {}) } })),
+  markRead: (id: number) => done(client.inbox[":notificationId"].read.$post({ param: { notificationId: String(id) } })),
+  markAllRead: () => read(client.inbox["read-all"].$post()),
+  inboxPreferences: () => read(client.inbox.preferences.$get()),
+  report: async <N extends ReportName>(boardId: string | null, name: N, query: ReportQuery) =>
+    (await send(requestReport(boardId, name, query))).json() as Promise<Reports[N]>,
+  reportCsv: async (boardId: string | null, name: ReportName, query: ReportQuery) => {
+    const res = await send(
+      requestReport(boardId, name, { ...query, format: "csv" }, { headers: { accept: "text/csv" } }),
+    );
+    const named = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "");
+    return { text: await res.text(), fileName: named?.[1] ?? "report.csv" };
+  },
+  setInboxPreferences: (muted: Answer<typeof client.inbox.preferences.$get>["muted"]) =>
+    read(client.inbox.preferences.$put({ json: { muted } })),
 };

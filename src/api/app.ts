@@ -3,25 +3,25 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { identify } from "../auth/identify";
-import { authRoutes } from "./auth";
-import { boardRoutes } from "./boards";
-import { columnRoutes } from "./columns";
+import { type AuthRoutes, authRoutes } from "./auth";
+import { type BoardRoutes, boardRoutes } from "./boards";
+import { type ColumnRoutes, columnRoutes } from "./columns";
 import type { AppEnv } from "./context";
 import { ApiError, errorResponse, handleError, tooLarge } from "./errors";
-import { inboxRoutes } from "./inbox";
-import { liveRoutes } from "./live";
-import { logRoutes } from "./log";
-import { memberRoutes } from "./members";
-import { operationsRoutes } from "./operations";
-import { reportRoutes } from "./reports";
-import { searchRoutes } from "./search";
+import { type InboxRoutes, inboxRoutes } from "./inbox";
+import { type LiveRoutes, liveRoutes } from "./live";
+import { type LogRoutes, logRoutes } from "./log";
+import { type MemberRoutes, memberRoutes } from "./members";
+import { type OperationsRoutes, operationsRoutes } from "./operations";
+import { type ReportRoutes, reportRoutes } from "./reports";
+import { type SearchRoutes, searchRoutes } from "./search";
 import { withSharedResponses } from "./sharedResponses";
-import { sprintRoutes } from "./sprints";
-import { taskRoutes } from "./tasks";
-import { tokenRoutes } from "./tokens";
-import { IMPORT_PATH, importTooLarge, MAX_IMPORT_BYTES, transferRoutes } from "./transfer";
-import { webhookRoutes } from "./webhooks";
-import { worklogRoutes } from "./worklogs";
+import { type SprintRoutes, sprintRoutes } from "./sprints";
+import { type TaskRoutes, taskRoutes } from "./tasks";
+import { type TokenRoutes, tokenRoutes } from "./tokens";
+import { IMPORT_PATH, importTooLarge, MAX_IMPORT_BYTES, type TransferRoutes, transferRoutes } from "./transfer";
+import { type WebhookRoutes, webhookRoutes } from "./webhooks";
+import { type WorklogRoutes, worklogRoutes } from "./worklogs";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const API_BASE = "/api/v1";
@@ -124,3 +124,28 @@ export function createApp() {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The API's routes, mounted below /api/v1, as the web app's typed client sees them:
+ * `hc<AppType>("/api/v1")`. Every router is mounted at the API's root, so their paths
+ * are the client's as they stand. The list follows the routers mounted above.
+ */
+export type AppType = OpenAPIHono<
+  AppEnv,
+  AuthRoutes &
+    TokenRoutes &
+    BoardRoutes &
+    MemberRoutes &
+    ColumnRoutes &
+    TaskRoutes &
+    WorklogRoutes &
+    SprintRoutes &
+    LogRoutes &
+    LiveRoutes &
+    OperationsRoutes &
+    SearchRoutes &
+    ReportRoutes &
+    TransferRoutes &
+    WebhookRoutes &
+    InboxRoutes
+>;

@@ -10,12 +10,16 @@ import { users } from "../auth/schema";
 import { randomId } from "../auth/secrets";
 import { endAllSessions, endSession, SESSION_COOKIE, sessionCookie, startSession } from "../auth/sessions";
 import { ApiError, isUniqueViolation } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 
 // Signing up, in and out. Sign-in errors never say whether an email has an account,
 // and an unknown email costs the same work as a wrong password.
 
 export const authRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type AuthRoutes = RoutesOf<
+  typeof signUpRoute | typeof signInRoute | typeof signOutRoute | typeof signOutEverywhereRoute | typeof meRoute
+>;
 
 export const userSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string() })
@@ -31,7 +35,7 @@ const passwordSchema = z
   .max(256, "A password has at most 256 characters.")
   .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), "This password is among the most common ones; pick another.");
 
-authRoutes.openapi(
+const signUpRoute = authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/auth/signup",
@@ -71,7 +75,7 @@ authRoutes.openapi(
   },
 );
 
-authRoutes.openapi(
+const signInRoute = authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/auth/login",
@@ -109,7 +113,7 @@ authRoutes.openapi(
   },
 );
 
-authRoutes.openapi(
+const signOutRoute = authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/auth/logout",
@@ -126,7 +130,7 @@ authRoutes.openapi(
   },
 );
 
-authRoutes.openapi(
+const signOutEverywhereRoute = authRoutes.openapi(
   createRoute({
     method: "post",
     path: "/auth/logout-everywhere",
@@ -141,7 +145,7 @@ authRoutes.openapi(
   },
 );
 
-authRoutes.openapi(
+const meRoute = authRoutes.openapi(
   createRoute({
     method: "get",
     path: "/me",

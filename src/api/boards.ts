@@ -10,16 +10,24 @@ import { BOARD_MODES, ROLES } from "../domain/model";
 import { boardView, directory, openBoard, roomOf, runCommand } from "./boardAccess";
 import type { AppEnv } from "./context";
 import { ApiError, isUniqueViolation } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams, boardSchema } from "./schemas";
 
 export const boardRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type BoardRoutes = RoutesOf<
+  | typeof listBoardsRoute
+  | typeof createBoardRoute
+  | typeof getBoardRoute
+  | typeof renameBoardRoute
+  | typeof deleteBoardRoute
+>;
 
 const createBoardBody = z
   .strictObject({ name: boardNameSchema, key: boardKeySchema, mode: z.enum(BOARD_MODES).default("kanban") })
   .meta({ id: "CreateBoard" });
 
-boardRoutes.openapi(
+const listBoardsRoute = boardRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards",
@@ -47,7 +55,7 @@ boardRoutes.openapi(
   },
 );
 
-boardRoutes.openapi(
+const createBoardRoute = boardRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards",
@@ -94,7 +102,7 @@ boardRoutes.openapi(
   },
 );
 
-boardRoutes.openapi(
+const getBoardRoute = boardRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}",
@@ -109,7 +117,7 @@ boardRoutes.openapi(
   },
 );
 
-boardRoutes.openapi(
+const renameBoardRoute = boardRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}",
@@ -133,7 +141,7 @@ boardRoutes.openapi(
   },
 );
 
-boardRoutes.openapi(
+const deleteBoardRoute = boardRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}",

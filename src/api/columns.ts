@@ -3,17 +3,25 @@ import { z } from "zod";
 import { idSchema, columnNameSchema as nameSchema, wipLimitSchema } from "../domain/commands";
 import { CATEGORIES, WIP_MODES } from "../domain/model";
 import { openBoard, runCommand } from "./boardAccess";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams, columnParams, columnSchema } from "./schemas";
 
 // A board's columns. Each change answers with every column in order, since adding,
 // moving or removing one changes what a client shows for all of them.
 
 export const columnRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type ColumnRoutes = RoutesOf<
+  | typeof listColumnsRoute
+  | typeof addColumnRoute
+  | typeof changeColumnRoute
+  | typeof moveColumnRoute
+  | typeof removeColumnRoute
+>;
 
 const columnsAnswer = z.object({ columns: z.array(columnSchema), seq: z.number().int() }).meta({ id: "Columns" });
 
-columnRoutes.openapi(
+const listColumnsRoute = columnRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/columns",
@@ -28,7 +36,7 @@ columnRoutes.openapi(
   },
 );
 
-columnRoutes.openapi(
+const addColumnRoute = columnRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/columns",
@@ -60,7 +68,7 @@ columnRoutes.openapi(
   },
 );
 
-columnRoutes.openapi(
+const changeColumnRoute = columnRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/columns/{columnId}",
@@ -92,7 +100,7 @@ columnRoutes.openapi(
   },
 );
 
-columnRoutes.openapi(
+const moveColumnRoute = columnRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/columns/{columnId}/move",
@@ -119,7 +127,7 @@ columnRoutes.openapi(
   },
 );
 
-columnRoutes.openapi(
+const removeColumnRoute = columnRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/columns/{columnId}",

@@ -4,12 +4,21 @@ import { NOTIFICATION_KINDS } from "../domain/notifications";
 import { inboxOf } from "../inbox/inboxSubscriber";
 import { ApiError } from "./errors";
 import { checkLiveUpgrade } from "./liveUpgrade";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 
 // The signed-in person's notifications, from every board they are on. Each person's
 // Inbox object holds them; these routes only ever reach the caller's own.
 
 export const inboxRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type InboxRoutes = RoutesOf<
+  | typeof inboxRoute
+  | typeof markReadRoute
+  | typeof markAllReadRoute
+  | typeof preferencesRoute
+  | typeof setPreferencesRoute
+  | typeof inboxLiveRoute
+>;
 
 const notificationSchema = z
   .object({
@@ -30,7 +39,7 @@ const notificationSchema = z
 
 const mutedSchema = z.object({ muted: z.array(z.enum(NOTIFICATION_KINDS)).max(NOTIFICATION_KINDS.length) });
 
-inboxRoutes.openapi(
+const inboxRoute = inboxRoutes.openapi(
   createRoute({
     method: "get",
     path: "/inbox",
@@ -63,7 +72,7 @@ inboxRoutes.openapi(
   },
 );
 
-inboxRoutes.openapi(
+const markReadRoute = inboxRoutes.openapi(
   createRoute({
     method: "post",
     path: "/inbox/{notificationId}/read",
@@ -90,7 +99,7 @@ inboxRoutes.openapi(
   },
 );
 
-inboxRoutes.openapi(
+const markAllReadRoute = inboxRoutes.openapi(
   createRoute({
     method: "post",
     path: "/inbox/read-all",
@@ -107,7 +116,7 @@ inboxRoutes.openapi(
   },
 );
 
-inboxRoutes.openapi(
+const preferencesRoute = inboxRoutes.openapi(
   createRoute({
     method: "get",
     path: "/inbox/preferences",
@@ -118,7 +127,7 @@ inboxRoutes.openapi(
   async (c) => c.json({ muted: await inboxOf(c.env.INBOX, c.var.actor.id).muted() }, 200),
 );
 
-inboxRoutes.openapi(
+const setPreferencesRoute = inboxRoutes.openapi(
   createRoute({
     method: "put",
     path: "/inbox/preferences",
@@ -131,7 +140,7 @@ inboxRoutes.openapi(
   async (c) => c.json({ muted: await inboxOf(c.env.INBOX, c.var.actor.id).setMuted(c.req.valid("json").muted) }, 200),
 );
 
-inboxRoutes.openapi(
+const inboxLiveRoute = inboxRoutes.openapi(
   createRoute({
     method: "get",
     path: "/inbox/ws",

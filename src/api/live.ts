@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { PROTOCOL_VERSION } from "../domain/protocol";
 import { openBoard } from "./boardAccess";
 import { checkLiveUpgrade } from "./liveUpgrade";
-import { errorResponses, newRouter } from "./openapi";
+import { errorResponses, newRouter, type RoutesOf } from "./openapi";
 import { boardParams } from "./schemas";
 
 // The board's live connection. The Worker signs the person in and checks they are
@@ -10,8 +10,10 @@ import { boardParams } from "./schemas";
 // with who they are and their role; the board trusts only what the Worker passes.
 
 export const liveRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type LiveRoutes = RoutesOf<typeof liveRoute>;
 
-liveRoutes.openapi(
+const liveRoute = liveRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/ws",

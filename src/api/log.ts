@@ -4,17 +4,21 @@ import { commandEnvelopeSchema } from "../domain/commands";
 import { openBoard, settle } from "./boardAccess";
 import { mirrorBoardEvent } from "./boards";
 import { ApiError } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams, eventSchema, snapshotSchema } from "./schemas";
 
 // The board as a log: its current state, its events, its past, and the generic
 // command endpoint that offline clients and programs replay through.
 
 export const logRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type LogRoutes = RoutesOf<
+  typeof snapshotRoute | typeof eventsRoute | typeof stateAtRoute | typeof commandsRoute
+>;
 
 const MAX_PAGE = 1000;
 
-logRoutes.openapi(
+const snapshotRoute = logRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/snapshot",
@@ -51,7 +55,7 @@ logRoutes.openapi(
   },
 );
 
-logRoutes.openapi(
+const eventsRoute = logRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/events",
@@ -98,7 +102,7 @@ logRoutes.openapi(
   },
 );
 
-logRoutes.openapi(
+const stateAtRoute = logRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/state",
@@ -135,7 +139,7 @@ logRoutes.openapi(
   },
 );
 
-logRoutes.openapi(
+const commandsRoute = logRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/commands",

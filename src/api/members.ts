@@ -6,7 +6,7 @@ import { userIdSchema } from "../domain/commands";
 import { ROLES } from "../domain/model";
 import { directory, openBoard, runCommand } from "./boardAccess";
 import { ApiError } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams } from "./schemas";
 
 // Who belongs to a board. Membership lives in D1, where every request checks it;
@@ -15,6 +15,10 @@ import { boardParams } from "./schemas";
 // D1 follows, so a refused change touches neither.
 
 export const memberRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type MemberRoutes = RoutesOf<
+  typeof listMembersRoute | typeof addMemberRoute | typeof changeRoleRoute | typeof removeMemberRoute
+>;
 
 const memberSchema = z
   .object({
@@ -54,7 +58,7 @@ function memberNotFound(): ApiError {
   return new ApiError(404, "member_not_found", "This person is not a member of the board.");
 }
 
-memberRoutes.openapi(
+const listMembersRoute = memberRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/members",
@@ -73,7 +77,7 @@ memberRoutes.openapi(
   },
 );
 
-memberRoutes.openapi(
+const addMemberRoute = memberRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/members",
@@ -111,7 +115,7 @@ memberRoutes.openapi(
   },
 );
 
-memberRoutes.openapi(
+const changeRoleRoute = memberRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/members/{userId}",
@@ -141,7 +145,7 @@ memberRoutes.openapi(
   },
 );
 
-memberRoutes.openapi(
+const removeMemberRoute = memberRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/members/{userId}",

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ExtractSchema } from "hono/types";
 import type { z } from "zod";
 import type { AppEnv } from "./context";
 import { errorSchema, validationError } from "./errors";
@@ -16,6 +17,16 @@ export function newRouter() {
     },
   });
 }
+
+/**
+ * The routes a file registers, as the web app's typed client (`hc`) sees them. Routes
+ * are registered as statements on one router, each keeping what it returns (the router
+ * typed with that one route) in a const; this merges those types into the schema a
+ * chain of `.openapi()` calls would have had, without nesting every route in a chain.
+ * A route left out of the list still answers and is documented; the web app just
+ * cannot call it through the typed client.
+ */
+export type RoutesOf<Registered> = ExtractSchema<Registered>;
 
 export function jsonBody<T extends z.ZodType>(schema: T) {
   // required: without it, a body sent with another Content-Type would skip validation.

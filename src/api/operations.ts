@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { openBoard } from "./boardAccess";
 import { ApiError } from "./errors";
-import { errorResponses, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams } from "./schemas";
 
 // How a board is doing underneath: its subscribers (projections, later webhooks),
@@ -10,6 +10,8 @@ import { boardParams } from "./schemas";
 // For the board's owners.
 
 export const operationsRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type OperationsRoutes = RoutesOf<typeof subscribersRoute | typeof rebuildRoute | typeof diagnosticsRoute>;
 
 const subscriberSchema = z
   .object({
@@ -22,7 +24,7 @@ const subscriberSchema = z
   })
   .meta({ id: "Subscriber" });
 
-operationsRoutes.openapi(
+const subscribersRoute = operationsRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/subscribers",
@@ -51,7 +53,7 @@ operationsRoutes.openapi(
   },
 );
 
-operationsRoutes.openapi(
+const rebuildRoute = operationsRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/subscribers/{name}/rebuild",
@@ -77,7 +79,7 @@ operationsRoutes.openapi(
   },
 );
 
-operationsRoutes.openapi(
+const diagnosticsRoute = operationsRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/diagnostics",

@@ -27,7 +27,7 @@ import { timesheetGrid } from "../reporting/timesheetReport";
 import { openBoard } from "./boardAccess";
 import type { AppEnv } from "./context";
 import { ApiError, fromDomain } from "./errors";
-import { errorResponses, newRouter } from "./openapi";
+import { errorResponses, newRouter, type RoutesOf } from "./openapi";
 import { boardParams } from "./schemas";
 
 // Reports, read from the D1 projections the board's subscriber keeps (so a change
@@ -36,6 +36,16 @@ import { boardParams } from "./schemas";
 // ones a replay of the log uses.
 
 export const reportRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type ReportRoutes = RoutesOf<
+  | typeof burndownRoute
+  | typeof sprintReportRoute
+  | typeof velocityRoute
+  | typeof cumulativeFlowRoute
+  | typeof cycleTimeRoute
+  | typeof boardTimesheetRoute
+  | typeof myTimesheetRoute
+>;
 
 const format = z.enum(["json", "csv"]).default("json").meta({ description: "csv: the report as a CSV download." });
 const timeZone = z
@@ -224,7 +234,7 @@ const timesheetSchema = z
 
 const errors = errorResponses(400, 401, 404);
 
-reportRoutes.openapi(
+const burndownRoute = reportRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/reports/burndown",
@@ -271,7 +281,7 @@ reportRoutes.openapi(
   },
 );
 
-reportRoutes.openapi(
+const sprintReportRoute = reportRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/reports/sprint",
@@ -295,7 +305,7 @@ reportRoutes.openapi(
   },
 );
 
-reportRoutes.openapi(
+const velocityRoute = reportRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/reports/velocity",
@@ -325,7 +335,7 @@ reportRoutes.openapi(
   },
 );
 
-reportRoutes.openapi(
+const cumulativeFlowRoute = reportRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/reports/cfd",
@@ -344,7 +354,7 @@ reportRoutes.openapi(
   },
 );
 
-reportRoutes.openapi(
+const cycleTimeRoute = reportRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/reports/cycle-time",
@@ -404,7 +414,7 @@ async function grid(
   return answer(c, q.format, report, timesheetCsv, `timesheet-${days.from}-${days.to}`);
 }
 
-reportRoutes.openapi(
+const boardTimesheetRoute = reportRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/reports/timesheet",
@@ -422,7 +432,7 @@ reportRoutes.openapi(
   },
 );
 
-reportRoutes.openapi(
+const myTimesheetRoute = reportRoutes.openapi(
   createRoute({
     method: "get",
     path: "/reports/timesheet",

@@ -7,12 +7,14 @@ import { CATEGORIES, TASK_TYPES } from "../domain/model";
 import { taskIndex } from "../reporting/schema";
 import { directory } from "./boardAccess";
 import { ApiError } from "./errors";
-import { errorResponses, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonContent, newRouter, type RoutesOf } from "./openapi";
 
 // Questions across boards, answered from D1's task index (fed by every board's
 // subscriber, so a change shows here within moments, not in the same request).
 
 export const searchRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type SearchRoutes = RoutesOf<typeof searchTasksRoute>;
 
 const MAX_PAGE = 200;
 
@@ -56,7 +58,7 @@ const pageToken = {
   },
 };
 
-searchRoutes.openapi(
+const searchTasksRoute = searchRoutes.openapi(
   createRoute({
     method: "get",
     path: "/search/tasks",

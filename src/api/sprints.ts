@@ -15,7 +15,7 @@ import {
 import { type OpenBoard, openBoard, runCommand } from "./boardAccess";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams, boardSettingsSchema, sprintParams, sprintSchema, taskSchema, writeHeaders } from "./schemas";
 
 // Scrum: the backlog, the sprints and the board's settings. Every rule (one active
@@ -23,6 +23,21 @@ import { boardParams, boardSettingsSchema, sprintParams, sprintSchema, taskSchem
 // requests into its commands and answer with what the board holds afterwards.
 
 export const sprintRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type SprintRoutes = RoutesOf<
+  | typeof listSprintsRoute
+  | typeof planSprintRoute
+  | typeof getSprintRoute
+  | typeof changeSprintRoute
+  | typeof deleteSprintRoute
+  | typeof planTasksRoute
+  | typeof unplanTaskRoute
+  | typeof startSprintRoute
+  | typeof completeSprintRoute
+  | typeof backlogRoute
+  | typeof rankBacklogRoute
+  | typeof changeSettingsRoute
+>;
 
 const sprintWithTasks = sprintSchema
   .extend({
@@ -66,7 +81,7 @@ const sprintFields = {
   endDate: sprintDateSchema.nullable().optional(),
 };
 
-sprintRoutes.openapi(
+const listSprintsRoute = sprintRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/sprints",
@@ -84,7 +99,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const planSprintRoute = sprintRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/sprints",
@@ -110,7 +125,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const getSprintRoute = sprintRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/sprints/{sprintId}",
@@ -128,7 +143,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const changeSprintRoute = sprintRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/sprints/{sprintId}",
@@ -151,7 +166,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const deleteSprintRoute = sprintRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/sprints/{sprintId}",
@@ -168,7 +183,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const planTasksRoute = sprintRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/sprints/{sprintId}/tasks",
@@ -189,7 +204,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const unplanTaskRoute = sprintRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/sprints/{sprintId}/tasks/{key}",
@@ -208,7 +223,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const startSprintRoute = sprintRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/sprints/{sprintId}/start",
@@ -239,7 +254,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const completeSprintRoute = sprintRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/sprints/{sprintId}/complete",
@@ -268,7 +283,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const backlogRoute = sprintRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/backlog",
@@ -283,7 +298,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const rankBacklogRoute = sprintRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/backlog/rank",
@@ -315,7 +330,7 @@ sprintRoutes.openapi(
   },
 );
 
-sprintRoutes.openapi(
+const changeSettingsRoute = sprintRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/settings",

@@ -12,7 +12,7 @@ import {
 import { TASK_TYPES } from "../domain/model";
 import { openBoard, runCommand } from "./boardAccess";
 import { ApiError } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import {
   boardParams,
   commentParams,
@@ -24,6 +24,20 @@ import {
 } from "./schemas";
 
 export const taskRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type TaskRoutes = RoutesOf<
+  | typeof listTasksRoute
+  | typeof createTaskRoute
+  | typeof getTaskRoute
+  | typeof changeTaskRoute
+  | typeof moveTaskRoute
+  | (typeof archiveAndRestoreRoutes)[number]
+  | typeof deleteTaskRoute
+  | typeof taskHistoryRoute
+  | typeof addCommentRoute
+  | typeof editCommentRoute
+  | typeof deleteCommentRoute
+>;
 
 const taskAnswer = z.object({ task: taskSchema, seq: z.number().int() }).meta({ id: "TaskAnswer" });
 const wipExceededSchema = z.object({ limit: z.number().int(), count: z.number().int() });
@@ -45,7 +59,7 @@ async function findComment(room: DurableObjectStub<BoardRoom>, key: string, comm
   if (!found.comments.some((x) => x.id === commentId)) throw commentNotFound(commentId);
 }
 
-taskRoutes.openapi(
+const listTasksRoute = taskRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/tasks",
@@ -82,7 +96,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const createTaskRoute = taskRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/tasks",
@@ -110,7 +124,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const getTaskRoute = taskRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/tasks/{key}",
@@ -135,7 +149,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const changeTaskRoute = taskRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/tasks/{key}",
@@ -171,7 +185,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const moveTaskRoute = taskRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/tasks/{key}/move",
@@ -218,10 +232,12 @@ taskRoutes.openapi(
   },
 );
 
-for (const [action, type, summary] of [
-  ["archive", "archiveTask", "Archive a task (hidden from the board, kept with its history)"],
-  ["restore", "restoreTask", "Restore an archived task to its column"],
-] as const) {
+const archiveAndRestoreRoutes = (
+  [
+    ["archive", "archiveTask", "Archive a task (hidden from the board, kept with its history)"],
+    ["restore", "restoreTask", "Restore an archived task to its column"],
+  ] as const
+).map(([action, type, summary]) =>
   taskRoutes.openapi(
     createRoute({
       method: "post",
@@ -245,10 +261,10 @@ for (const [action, type, summary] of [
       if (!task) throw taskNotFound(key);
       return c.json({ task, seq: result.seq }, 200);
     },
-  );
-}
+  ),
+);
 
-taskRoutes.openapi(
+const deleteTaskRoute = taskRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/tasks/{key}",
@@ -265,7 +281,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const taskHistoryRoute = taskRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/tasks/{key}/history",
@@ -287,7 +303,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const addCommentRoute = taskRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/tasks/{key}/comments",
@@ -328,7 +344,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const editCommentRoute = taskRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/tasks/{key}/comments/{commentId}",
@@ -355,7 +371,7 @@ taskRoutes.openapi(
   },
 );
 
-taskRoutes.openapi(
+const deleteCommentRoute = taskRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/tasks/{key}/comments/{commentId}",

@@ -5,12 +5,14 @@ import { z } from "zod";
 import { createToken, listTokens, revokeToken } from "../auth/tokens";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 
 // API tokens for programs. Managed from a signed-in browser only: a leaked token
 // cannot mint or hide other tokens.
 
 export const tokenRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type TokenRoutes = RoutesOf<typeof listTokensRoute | typeof createTokenRoute | typeof revokeTokenRoute>;
 
 const tokenSchema = z
   .object({
@@ -49,7 +51,7 @@ const view = (row: {
   lastUsedAt: row.lastUsedAt,
 });
 
-tokenRoutes.openapi(
+const listTokensRoute = tokenRoutes.openapi(
   createRoute({
     method: "get",
     path: "/tokens",
@@ -67,7 +69,7 @@ tokenRoutes.openapi(
   },
 );
 
-tokenRoutes.openapi(
+const createTokenRoute = tokenRoutes.openapi(
   createRoute({
     method: "post",
     path: "/tokens",
@@ -105,7 +107,7 @@ tokenRoutes.openapi(
   },
 );
 
-tokenRoutes.openapi(
+const revokeTokenRoute = tokenRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/tokens/{tokenId}",

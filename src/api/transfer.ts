@@ -14,7 +14,7 @@ import { boardKeySchema, boardNameSchema } from "../domain/commands";
 import { boardView, openBoard } from "./boardAccess";
 import { claimBoard, newBoardId } from "./boards";
 import { ApiError, errorSchema } from "./errors";
-import { errorResponses, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams, boardSchema } from "./schemas";
 
 // A board in and out as its event log (NDJSON, src/domain/boardLog.ts): export
@@ -22,6 +22,8 @@ import { boardParams, boardSchema } from "./schemas";
 // replays it into a new board, or creates nothing.
 
 export const transferRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type TransferRoutes = RoutesOf<typeof exportRoute | typeof importRoute>;
 
 /** Where the import is served, below /api/v1: app.ts gives this one route a larger body limit. */
 export const IMPORT_PATH = "/boards/import";
@@ -48,7 +50,7 @@ export function importTooLarge(): ApiError {
   );
 }
 
-transferRoutes.openapi(
+const exportRoute = transferRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/export",
@@ -98,7 +100,7 @@ transferRoutes.openapi(
   },
 );
 
-transferRoutes.openapi(
+const importRoute = transferRoutes.openapi(
   createRoute({
     method: "post",
     path: IMPORT_PATH,

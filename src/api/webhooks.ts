@@ -4,7 +4,7 @@ import { isKnownFilter, PING_EVENT, WEBHOOK_EVENT_TYPES } from "../webhooks/poli
 import type { Delivery, Webhook } from "../webhooks/WebhookDesk";
 import { openBoard } from "./boardAccess";
 import { ApiError } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams } from "./schemas";
 
 // A board's webhooks, for its owners: subscriptions, their delivery log, a test
@@ -12,6 +12,18 @@ import { boardParams } from "./schemas";
 // delivers from its alarm; these routes only check, ask and shape.
 
 export const webhookRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type WebhookRoutes = RoutesOf<
+  | typeof listWebhooksRoute
+  | typeof subscribeRoute
+  | typeof getWebhookRoute
+  | typeof changeWebhookRoute
+  | typeof deleteWebhookRoute
+  | typeof pingRoute
+  | typeof deliveriesRoute
+  | typeof redeliverRoute
+  | typeof rotateSecretRoute
+>;
 
 /** Subscriptions per board: each is a cursor, a retry schedule and a log the board keeps. */
 const MAX_WEBHOOKS = 20;
@@ -114,7 +126,7 @@ function urlRefused(reason: string): ApiError {
   return new ApiError(422, "webhook_url_refused", reason);
 }
 
-webhookRoutes.openapi(
+const listWebhooksRoute = webhookRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/webhooks",
@@ -133,7 +145,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const subscribeRoute = webhookRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/webhooks",
@@ -178,7 +190,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const getWebhookRoute = webhookRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/webhooks/{webhookId}",
@@ -199,7 +211,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const changeWebhookRoute = webhookRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/webhooks/{webhookId}",
@@ -223,7 +235,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const deleteWebhookRoute = webhookRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/webhooks/{webhookId}",
@@ -240,7 +252,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const pingRoute = webhookRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/webhooks/{webhookId}/test",
@@ -261,7 +273,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const deliveriesRoute = webhookRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/webhooks/{webhookId}/deliveries",
@@ -296,7 +308,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const redeliverRoute = webhookRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
@@ -330,7 +342,7 @@ webhookRoutes.openapi(
   },
 );
 
-webhookRoutes.openapi(
+const rotateSecretRoute = webhookRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/webhooks/{webhookId}/rotate-secret",

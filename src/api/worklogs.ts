@@ -5,7 +5,7 @@ import type { Worklog } from "../domain/model";
 import type { TaskView } from "../domain/views";
 import { type OpenBoard, openBoard, runCommand } from "./boardAccess";
 import { ApiError, fromDomain } from "./errors";
-import { errorResponses, jsonBody, jsonContent, newRouter } from "./openapi";
+import { errorResponses, jsonBody, jsonContent, newRouter, type RoutesOf } from "./openapi";
 import { boardParams, taskParams, taskSchema, worklogParams, worklogSchema, writeHeaders } from "./schemas";
 
 // Time logged on a task. The rules (who may change which worklog, how the remaining
@@ -13,6 +13,16 @@ import { boardParams, taskParams, taskSchema, worklogParams, worklogSchema, writ
 // and answer with the task so its time tracking is current in one round trip.
 
 export const worklogRoutes = newRouter();
+/** These routes as the web app's typed client sees them (see RoutesOf). */
+export type WorklogRoutes = RoutesOf<
+  | typeof listWorklogsRoute
+  | typeof logWorkRoute
+  | typeof editWorklogRoute
+  | typeof deleteWorklogRoute
+  | typeof startTimerRoute
+  | typeof stopTimerRoute
+  | typeof timesheetRoute
+>;
 
 const worklogAnswer = z
   .object({ worklog: worklogSchema, task: taskSchema, seq: z.number().int() })
@@ -44,7 +54,7 @@ async function answer(board: OpenBoard, key: string, worklogId: string, seq: num
   return { worklog, task, seq };
 }
 
-worklogRoutes.openapi(
+const listWorklogsRoute = worklogRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/tasks/{key}/worklogs",
@@ -65,7 +75,7 @@ worklogRoutes.openapi(
   },
 );
 
-worklogRoutes.openapi(
+const logWorkRoute = worklogRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/tasks/{key}/worklogs",
@@ -105,7 +115,7 @@ worklogRoutes.openapi(
   },
 );
 
-worklogRoutes.openapi(
+const editWorklogRoute = worklogRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/boards/{boardId}/tasks/{key}/worklogs/{worklogId}",
@@ -146,7 +156,7 @@ worklogRoutes.openapi(
   },
 );
 
-worklogRoutes.openapi(
+const deleteWorklogRoute = worklogRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/boards/{boardId}/tasks/{key}/worklogs/{worklogId}",
@@ -169,7 +179,7 @@ worklogRoutes.openapi(
 
 const timerKeys = z.object({ taskKey: z.string(), startedAt: z.string() }).meta({ id: "Timer" });
 
-worklogRoutes.openapi(
+const startTimerRoute = worklogRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/tasks/{key}/timer",
@@ -191,7 +201,7 @@ worklogRoutes.openapi(
   },
 );
 
-worklogRoutes.openapi(
+const stopTimerRoute = worklogRoutes.openapi(
   createRoute({
     method: "post",
     path: "/boards/{boardId}/tasks/{key}/timer/stop",
@@ -230,7 +240,7 @@ worklogRoutes.openapi(
   },
 );
 
-worklogRoutes.openapi(
+const timesheetRoute = worklogRoutes.openapi(
   createRoute({
     method: "get",
     path: "/boards/{boardId}/timesheet",
