@@ -20,6 +20,10 @@ declare global {
       LANES_ALLOW_LOCAL_WEBHOOKS?: string;
       /** How long a webhook receiver may take to answer, in ms (15000 unless set; the tests shorten it). */
       LANES_WEBHOOK_TIMEOUT_MS?: string;
+      /** Events a projection rebuild replays per page (2000 unless set; the tests make it small to see the pages). */
+      LANES_REBUILD_PAGE_EVENTS?: string;
+      /** Pages a rebuild replays per alarm run (20 unless set). */
+      LANES_REBUILD_PAGES_PER_RUN?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");

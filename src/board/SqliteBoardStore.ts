@@ -12,13 +12,13 @@ import {
 } from "../domain/model";
 import { rankForNumber } from "../domain/ranks";
 import type { Attempt, BoardStore, CommandResult } from "./engine";
-import type { Cursor, CursorStore } from "./subscribers";
+import type { Cursor, CursorStore, RebuildProgress } from "./subscribers";
 
 // The board's SQLite storage inside its Durable Object: the append-only event log,
 // the commands that appended nothing, and the materialized board, which is written
 // row by row from the folded state in the same transaction as the event.
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 /** How long new events wait to be delivered together (projections stay well within a second). */
 const DELIVERY_DELAY_MS = 100;
@@ -68,6 +68,15 @@ const MIGRATIONS: Record<number, string[]> = {
     "CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, at)",
     "CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries (at)",
     "CREATE TABLE webhook_outbox (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, task TEXT)",
+  ],
+  // v6 keeps a rebuild's progress beside its subscriber's cursor (JSON, src/board/subscribers.ts),
+  // so a rebuild spans alarms and restarts. A rebuild asked for before (cursor -1, the
+  // whole log at once) starts over as one of these, readers keeping the rows they had.
+  6: [
+    "ALTER TABLE subscribers ADD COLUMN rebuild TEXT",
+    `UPDATE subscribers SET cursor = 0,
+       rebuild = json_object('target', (SELECT coalesce(max(seq), 0) FROM events), 'through', 0, 'pages', 0)
+     WHERE cursor = -1`,
   ],
 };
 
@@ -276,13 +285,14 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
 
   cursor(name: string): Cursor {
     const row = this.sql.exec("SELECT * FROM subscribers WHERE name = ?", name).toArray()[0];
-    if (!row) return { name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null };
+    if (!row) return { name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null, rebuild: null };
     return {
       name,
       cursor: Number(row.cursor),
       failures: Number(row.failures),
       nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
       lastError: nullable(row.last_error),
+      rebuild: row.rebuild === null ? null : (JSON.parse(String(row.rebuild)) as RebuildProgress),
     };
   }
 
@@ -295,15 +305,16 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
 
   saveCursor(c: Cursor): void {
     // An update writes one row; an upsert on an existing row counts two.
-    const values = [c.cursor, c.failures, c.nextAttemptAt, c.lastError, c.name];
+    const rebuild = c.rebuild === null ? null : JSON.stringify(c.rebuild);
+    const values = [c.cursor, c.failures, c.nextAttemptAt, c.lastError, rebuild, c.name];
     const updated = this.sql.exec(
-      "UPDATE subscribers SET cursor = ?, failures = ?, next_attempt_at = ?, last_error = ? WHERE name = ?",
+      "UPDATE subscribers SET cursor = ?, failures = ?, next_attempt_at = ?, last_error = ?, rebuild = ? WHERE name = ?",
       ...values,
     ).rowsWritten;
     this.#rowsWritten += updated;
     if (updated === 0) {
       this.write(
-        "INSERT INTO subscribers (cursor, failures, next_attempt_at, last_error, name) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO subscribers (cursor, failures, next_attempt_at, last_error, rebuild, name) VALUES (?, ?, ?, ?, ?, ?)",
         ...values,
       );
     }

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { boardLogHeader, boardLogLine } from "../../src/domain/boardLog";
@@ -6,7 +6,7 @@ import type { BoardEvent } from "../../src/domain/events";
 import { replay } from "../../src/domain/evolve";
 import { cumulativeFlow, cycleTime } from "../../src/reporting/flowReports";
 import { replayFacts } from "../../src/reporting/reportFacts";
-import { reportSubscriber } from "../../src/reporting/reportProjector";
+import { rebuildId, reportSubscriber } from "../../src/reporting/reportProjector";
 import { burndown, sprintSummary, velocity } from "../../src/reporting/sprintReports";
 import { timesheetGrid } from "../../src/reporting/timesheetReport";
 import { ANA, OLGA, reportsBoard } from "../fixtures/reportsBoard";
@@ -83,14 +83,43 @@ async function ok(path: string): Promise<Json> {
   return res.body;
 }
 
-/** Every report row D1 holds for the board, table by table, in primary-key order. */
+/** Every report row D1 holds for the board, table by table, sorted, without the board's id. */
 async function projection(boardId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of REPORT_TABLES) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE board_id = ?`).bind(boardId).all();
-    out[table] = results.map((r) => JSON.stringify(r)).sort();
+    out[table] = results.map(({ board_id, ...row }) => JSON.stringify(row)).sort();
   }
   return out;
+}
+
+async function reportsSubscriber(boardId: string): Promise<Json> {
+  const res = await call("GET", `/boards/${boardId}/subscribers`);
+  expect(res.status).toBe(200);
+  return res.body.subscribers.find((s: Json) => s.name === "reports");
+}
+
+/** Runs the board's alarms until its reports are rebuilt and caught up; the progress seen after each run. */
+async function rebuildToTheEnd(boardId: string): Promise<Json[]> {
+  const seen: Json[] = [];
+  for (let run = 0; run < 50; run++) {
+    await deliver(boardId);
+    const reports = await reportsSubscriber(boardId);
+    seen.push(reports.rebuild);
+    if (reports.rebuild === null && reports.lag === 0) return seen;
+  }
+  throw new Error(`the rebuild did not finish: ${JSON.stringify(seen.at(-1))}`);
+}
+
+/** What live delivery writes for `events`, in batches as the alarm hands them over, under a board id of its own. */
+async function deliveredLive(events: BoardEvent[]): Promise<Record<string, unknown[]>> {
+  const id = `brd_reference_${crypto.randomUUID()}`;
+  const state = replay(events);
+  const subscriber = reportSubscriber(env.DB);
+  for (let i = 0; i < events.length; i += 200) {
+    await subscriber.deliver({ boardId: id, events: events.slice(i, i + 200), state });
+  }
+  return projection(id);
 }
 
 beforeAll(async () => {
@@ -265,10 +294,51 @@ describe("the projection", () => {
     expect(await projection(id)).not.toEqual(live);
     // …come back as they were after a rebuild.
     expect((await call("POST", `/boards/${id}/subscribers/reports/rebuild`)).status).toBe(202);
-    await deliver(id);
+    await rebuildToTheEnd(id);
     expect(await projection(id)).toEqual(live);
-    const subscribers = await call("GET", `/boards/${id}/subscribers`);
-    expect(subscribers.body.subscribers.find((s: Json) => s.name === "reports")).toMatchObject({ lag: 0, failures: 0 });
+    expect(await reportsSubscriber(id)).toMatchObject({ lag: 0, failures: 0, rebuild: null });
+  });
+
+  it("rebuilds a log of many pages over several alarms and a restart, readers seeing the old rows until the swap, and keeps what was done meanwhile", async () => {
+    const { id, key, events } = await importFixture();
+    // The tests run with pages of 10 events, 3 pages an alarm (vitest.config.ts).
+    const pages = Math.ceil(events.length / 10);
+    expect(pages).toBeGreaterThan(3);
+    await env.DB.prepare("DELETE FROM report_transitions WHERE board_id = ? AND seq > 20").bind(id).run();
+    const before = await projection(id);
+    expect((await call("POST", `/boards/${id}/subscribers/reports/rebuild`)).status).toBe(202);
+
+    await deliver(id);
+    expect((await reportsSubscriber(id)).rebuild).toEqual({ target: events.length, through: 30, pages: 3 });
+    // Readers still see the rows they had; the fresh ones wait under the rebuild's id.
+    expect(await projection(id)).toEqual(before);
+    const fresh = await projection(rebuildId(id));
+    expect(fresh.report_tasks?.length).toBeGreaterThan(0);
+
+    // Work goes on during the rebuild, and the board restarts in the middle of it.
+    expect((await call("POST", `/boards/${id}/tasks/${key}-3/move`, { columnId: "in_progress" })).status).toBe(200);
+    const logged = await call("POST", `/boards/${id}/tasks/${key}-3/worklogs`, {
+      timeSpent: "45m",
+      startedAt: "2026-04-01T09:00:00Z",
+    });
+    expect(logged.status, JSON.stringify(logged.body)).toBe(201);
+    await evictDurableObject(roomOf(id));
+    const progress = await rebuildToTheEnd(id);
+
+    // Pages of 10 events, at most 3 an alarm, up to the target: as many alarms as that takes.
+    const runs = [{ target: events.length, through: 30, pages: 3 }, ...progress];
+    for (const [n, p] of runs.entries()) {
+      if (p === null) continue;
+      expect(p.pages).toBeLessThanOrEqual(3 * (n + 1));
+      expect(p.through).toBe(Math.min(10 * p.pages, events.length));
+    }
+    expect(runs.length).toBeGreaterThanOrEqual(Math.ceil(pages / 3));
+    const all = await logOf(id);
+    expect(all.length).toBe(events.length + 2);
+    expect(await projection(id)).toEqual(await deliveredLive(all));
+    expect((await projection(rebuildId(id))).report_tasks).toEqual([]);
+    const april = await ok(`/boards/${id}/reports/timesheet?from=2026-04-01&to=2026-04-01`);
+    expect(april.totalSeconds).toBe(45 * 60);
   });
 
   it("changes no row when any batch of events is delivered again", async () => {
