@@ -115,7 +115,7 @@ const burndownSchema = z
   .meta({
     id: "Burndown",
     description:
-      "Remaining work after every change of the sprint (points, or seconds of remaining estimate with unit=time); `scope` and `completed` draw the burnup. A point with scopeChange is a step to mark. `ideal` is the remaining work at the start of each day.",
+      "Remaining work after every change of the sprint (points, or seconds of remaining estimate with unit=time); `scope` and `completed` draw the burnup. A point with scopeChange is a step to mark: a task added or removed (archived counts as removed, restored as added), re-pointed, or in time a sub-task entering or leaving the sprint. In time each task and sub-task in the sprint counts its own remaining estimate while it is in. `ideal` is the remaining work at the start of each day.",
   });
 const items = z.object({
   points: z.number(),
@@ -266,6 +266,7 @@ reportRoutes.openapi(
       unit: q.unit ?? settings.estimationStatistic,
       workingDays: settings.workingDays,
       timeZone: q.timeZone,
+      scopeVersion: settings.scopeVersion,
     });
     return answer(c, q.format, report, burndownCsv, `burndown-${sprint.sprintId}`);
   },

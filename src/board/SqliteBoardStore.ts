@@ -1,6 +1,6 @@
 import type { BoardEvent, StoredEvent } from "../domain/events";
 import { upcast } from "../domain/events";
-import { evolve, noneTouched, type Touched } from "../domain/evolve";
+import { evolve, noneTouched, replay, type Touched } from "../domain/evolve";
 import {
   type BoardState,
   type Comment,
@@ -72,11 +72,17 @@ const MIGRATIONS: Record<number, string[]> = {
   // v6 keeps a rebuild's progress beside its subscriber's cursor (JSON, src/board/subscribers.ts),
   // so a rebuild spans alarms and restarts. A rebuild asked for before (cursor -1, the
   // whole log at once) starts over as one of these, readers keeping the rows they had.
+  // The reports projection is rebuilt too: it now keeps sprints' sub-tasks and
+  // archived tasks in their scope (report_boards.scope_version 2), as the sprints
+  // folded again by refoldSprints do.
   6: [
     "ALTER TABLE subscribers ADD COLUMN rebuild TEXT",
     `UPDATE subscribers SET cursor = 0,
        rebuild = json_object('target', (SELECT coalesce(max(seq), 0) FROM events), 'through', 0, 'pages', 0)
      WHERE cursor = -1`,
+    `UPDATE subscribers
+       SET rebuild = json_object('target', (SELECT coalesce(max(seq), 0) FROM events), 'through', 0, 'pages', 0)
+     WHERE name = 'reports' AND rebuild IS NULL AND cursor > 0`,
   ],
 };
 
@@ -141,8 +147,31 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       for (const statement of SCHEMA) sql.exec(statement);
       for (let v = stored + 1; v <= SCHEMA_VERSION; v++)
         for (const statement of MIGRATIONS[v] ?? []) sql.exec(statement);
+      if (stored < 6) {
+        this.refoldSprints();
+        if (sql.exec("SELECT 1 FROM subscribers WHERE rebuild IS NOT NULL").toArray().length > 0) {
+          this.scheduleDelivery(Date.now());
+        }
+      }
       sql.exec("INSERT OR REPLACE INTO meta (name, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
     });
+  }
+
+  /**
+   * Since v6, archiving a task while its sprint runs takes it out of the sprint's
+   * scope and restoring it brings it back, and a sprint keeps its sub-tasks'
+   * comings and goings (src/domain/evolve.ts): sprints stored before lack those, so
+   * they are folded again from the log, once. Only a board with sprints pays for it.
+   */
+  private refoldSprints(): void {
+    if (this.sql.exec("SELECT 1 FROM sprints LIMIT 1").toArray().length === 0) return;
+    const replayed = replay(this.eventsUpTo(Number.MAX_SAFE_INTEGER));
+    const touched = noneTouched();
+    for (const sprint of Object.values(replayed.sprints)) {
+      this.state.sprints[sprint.id] = sprint;
+      touched.sprints.add(sprint.id);
+    }
+    this.writeRows(touched);
   }
 
   /** Storage figures for the board's owners and the benchmark. */
@@ -386,6 +415,8 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
     }
     for (const row of this.sql.exec("SELECT body FROM sprints")) {
       const sprint = JSON.parse(String(row.body)) as Sprint;
+      // Stored before v6 folded sprints again (see refoldSprints), by a board that had none then.
+      sprint.subtaskChanges ??= [];
       state.sprints[sprint.id] = sprint;
     }
     state.seq = Number(this.sql.exec("SELECT COALESCE(MAX(seq), 0) AS seq FROM events").one().seq);

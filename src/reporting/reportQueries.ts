@@ -3,7 +3,7 @@ import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { memberships, users } from "../auth/schema";
 import { boards } from "../db/schema";
 import { dayAlignedSpan, utcBounds } from "./calendar";
-import { DEFAULT_WORKING_DAYS } from "./reportFacts";
+import { DEFAULT_WORKING_DAYS, SCOPE_VERSION } from "./reportFacts";
 import {
   type ReportColumnRow,
   reportBoards,
@@ -33,6 +33,7 @@ export async function boardSettings(db: ReportDb, boardId: string) {
   return {
     estimationStatistic: (row?.estimationStatistic ?? "points") as "points" | "time",
     workingDays: row ? (JSON.parse(row.workingDays) as number[]) : DEFAULT_WORKING_DAYS,
+    scopeVersion: row?.scopeVersion ?? SCOPE_VERSION,
   };
 }
 

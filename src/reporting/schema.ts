@@ -67,6 +67,11 @@ export const reportBoards = sqliteTable("report_boards", {
   estimationStatistic: text("estimation_statistic").notNull(),
   /** JSON array of ISO weekdays (1 = Monday … 7 = Sunday). */
   workingDays: text("working_days").notNull(),
+  /**
+   * How the projection knows sprints' sub-tasks: 2, by the `joined` and `left` rows
+   * of report_scope_changes; 1, projected before those existed, by their parent now.
+   */
+  scopeVersion: integer("scope_version").notNull().default(1),
 });
 
 /** Every column the board ever had, removed ones kept so old transitions still have a name and category. */
@@ -143,7 +148,8 @@ export const reportSprints = sqliteTable(
 /**
  * A sprint's scope over time: "committed" rows (one per task at the start, with
  * its points then), then every task added or removed and every change of points
- * while the sprint was active.
+ * while the sprint was active; and sub-tasks "joined" and "left" (no points: they
+ * count in time only).
  */
 export const reportScopeChanges = sqliteTable(
   "report_scope_changes",
