@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { memberships, users } from "../auth/schema";
 import { boards } from "../db/schema";
 import { dayAlignedSpan, utcBounds } from "./calendar";
@@ -234,4 +235,75 @@ export async function worklogFacts(
         )
       : base;
   return scoped.where(where).all();
+}
+
+/**
+ * What the delivery summary reads across the live boards `viewerId` is a member of:
+ * the boards, their tasks resolved in the range (UTC bounds) with each one's first
+ * move into progress, their columns, and their closed sprints.
+ */
+export async function deliveryFacts(db: ReportDb, viewerId: string, from: string, to: string) {
+  const { after, before } = utcBounds(from, to);
+  const visible = (boardId: SQLiteColumn) => and(eq(memberships.boardId, boardId), eq(memberships.userId, viewerId));
+  const live = (boardId: SQLiteColumn) => and(eq(boards.id, boardId), isNull(boards.deletedAt));
+  const resolvedInRange = and(gte(reportTasks.resolvedAt, after), lt(reportTasks.resolvedAt, before));
+  const [seen, tasks, transitions, columns, sprints] = await db.batch([
+    db
+      .select({ boardId: boards.id, name: boards.name, key: boards.key, mode: boards.mode })
+      .from(boards)
+      .innerJoin(memberships, visible(boards.id))
+      .where(isNull(boards.deletedAt))
+      .orderBy(asc(boards.name), asc(boards.id)),
+    db
+      .select({
+        boardId: reportTasks.boardId,
+        key: reportTasks.key,
+        title: reportTasks.title,
+        type: reportTasks.type,
+        columnId: reportTasks.columnId,
+        createdAt: reportTasks.createdAt,
+        resolvedAt: reportTasks.resolvedAt,
+      })
+      .from(reportTasks)
+      .innerJoin(memberships, visible(reportTasks.boardId))
+      .innerJoin(boards, live(reportTasks.boardId))
+      .where(resolvedInRange),
+    db
+      .select({
+        // SQLite gives the other columns of the row that holds the min(seq): each task's first move into progress.
+        seq: sql<number>`min(${reportTransitions.seq})`.mapWith(Number),
+        boardId: reportTransitions.boardId,
+        key: reportTransitions.key,
+        toColumn: reportTransitions.toColumn,
+        at: reportTransitions.at,
+      })
+      .from(reportTransitions)
+      .innerJoin(
+        reportTasks,
+        and(eq(reportTasks.boardId, reportTransitions.boardId), eq(reportTasks.key, reportTransitions.key)),
+      )
+      .innerJoin(
+        reportColumns,
+        and(
+          eq(reportColumns.boardId, reportTransitions.boardId),
+          eq(reportColumns.columnId, reportTransitions.toColumn),
+        ),
+      )
+      .innerJoin(memberships, visible(reportTransitions.boardId))
+      .where(and(resolvedInRange, eq(reportColumns.category, "in_progress")))
+      .groupBy(reportTransitions.boardId, reportTransitions.key),
+    db.select({ column: reportColumns }).from(reportColumns).innerJoin(memberships, visible(reportColumns.boardId)),
+    db
+      .select({ sprint: reportSprints })
+      .from(reportSprints)
+      .innerJoin(memberships, visible(reportSprints.boardId))
+      .where(eq(reportSprints.state, "closed")),
+  ]);
+  return {
+    boards: seen,
+    tasks,
+    transitions,
+    columns: columns.map((r) => r.column),
+    sprints: sprints.map((r) => r.sprint),
+  };
 }

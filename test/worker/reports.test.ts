@@ -413,3 +413,51 @@ describe("my time across my boards", () => {
     expect(spying.body.totalSeconds).toBe(0);
   });
 });
+
+describe("delivery across my boards", () => {
+  it("sums up what each board I belong to got done, and nothing of a board I do not", async () => {
+    const owner = await me();
+    const other = await signUp("Outsider");
+    const mine = [await newBoard({ name: "Delivery A" }), await newBoard({ name: "Delivery B" })];
+    const theirs = await rawCall(
+      "POST",
+      "/boards",
+      JSON.stringify({ name: "Delivery theirs", key: uniqueBoardKey("T") }),
+      {},
+      other,
+    );
+    expect(theirs.status).toBe(201);
+    const boards = [
+      { id: mine[0]?.id as string, as: owner, done: 2 },
+      { id: mine[1]?.id as string, as: owner, done: 1 },
+      { id: theirs.body.board.id as string, as: other, done: 1 },
+    ];
+    for (const board of boards) {
+      for (let n = 0; n < board.done + 1; n++) {
+        const task = await call("POST", `/boards/${board.id}/tasks`, { title: `Work ${n}` }, {}, board.as);
+        expect(task.status).toBe(201);
+        const path = `/boards/${board.id}/tasks/${task.body.task.key}/move`;
+        expect((await call("POST", path, { columnId: "in_progress" }, {}, board.as)).status).toBe(200);
+        // One task of each board stays in progress.
+        if (n < board.done) expect((await call("POST", path, { columnId: "done" }, {}, board.as)).status).toBe(200);
+      }
+      await deliver(board.id);
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const summary = await ok(`/reports/delivery?from=${today}&to=${today}`);
+    const seen = new Map(summary.boards.map((b: Json) => [b.boardId, b]));
+    expect(seen.has(theirs.body.board.id)).toBe(false);
+    expect(mine.map((b) => (seen.get(b.id) as Json)?.done)).toEqual([2, 1]);
+    expect((seen.get(mine[0]?.id) as Json).cycle).toMatchObject({ count: 2, p50Seconds: expect.any(Number) });
+    expect(summary.done).toBe(3);
+    expect(summary.throughput.at(-1).count).toBe(3);
+    // The scripted board's closed sprints give its velocity.
+    expect((seen.get(fixture.id) as Json).velocity).toEqual({ completed: [6, 9], averageCompleted: 7.5 });
+
+    const theirView = await report(`/reports/delivery?from=${today}&to=${today}&format=csv`, other);
+    expect(theirView.status).toBe(200);
+    const lines = String(theirView.body).trim().split("\r\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(new RegExp(`^${theirs.body.board.id},Delivery theirs,`));
+  });
+});
