@@ -24,6 +24,8 @@ declare global {
       LANES_REBUILD_PAGE_EVENTS?: string;
       /** Pages a rebuild replays per alarm run (20 unless set). */
       LANES_REBUILD_PAGES_PER_RUN?: string;
+      /** Events an import hands the board per page (5000 unless set; the tests make it small to see the pages). */
+      LANES_IMPORT_PAGE_EVENTS?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");

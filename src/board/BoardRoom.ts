@@ -216,14 +216,30 @@ export class BoardRoom extends DurableObject<Env> {
   }
 
   /**
-   * Makes this new, empty board out of an exported log: every event appended as it
-   * was recorded, in one transaction, and the subscribers catch up from seq 0 as
-   * after any append. The Worker has read and checked the log (src/domain/boardLog.ts).
+   * Makes this new, empty board out of an exported log, a page at a time: every
+   * event appended as it was recorded, each page in one transaction, and the
+   * subscribers catch up from seq 0 after the last page as after any append. The
+   * Worker has read and checked the log (src/domain/boardLog.ts) up to each page.
    */
-  importLog(events: StoredEvent[]): { seq: number; board: Board | null; members: Member[] } {
-    this.store.importLog(events);
+  importLog(
+    events: StoredEvent[],
+    page: { first: boolean; last: boolean } = { first: true, last: true },
+  ): { seq: number; board: Board | null; members: Member[] } {
+    this.store.importLog(events, page);
     const state = this.store.state;
     return { seq: state.seq, board: state.board, members: Object.values(state.members) };
+  }
+
+  /**
+   * Forgets an import given up halfway (a bad line further on in the file): the
+   * board was never announced, and nothing of it reached a projection. Refused for
+   * any board not in the middle of an import.
+   */
+  async discardImport(): Promise<boolean> {
+    if (!this.store.importing()) return false;
+    // Its id is never given out again (an import makes a new one each time), so nothing reaches this object after.
+    await this.ctx.storage.deleteAll();
+    return true;
   }
 
   snapshot(): Snapshot | null {

@@ -257,16 +257,22 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
   }
 
   /**
-   * Appends a log recorded elsewhere (an import) to this empty board, each event as
-   * it was recorded (seq, opId, actor, time, version, payload), folding each one and
-   * writing the rows it touched exactly as `append` does, in one transaction with
-   * the subscribers' delivery. Only an empty board takes a log: its seqs and opIds
-   * would collide with the board's own.
+   * Appends a log recorded elsewhere (an import) to this board, each event as it
+   * was recorded (seq, opId, actor, time, version, payload), folding each one and
+   * writing the rows it touched exactly as `append` does, in one transaction. A log
+   * comes in pages: the first only to an empty board (its seqs and opIds would
+   * collide with the board's own), each next one right after the previous. The
+   * subscribers hear of it with the last page, so a log given up halfway (see
+   * `discardImport`) reached no projection.
    */
-  importLog(events: readonly StoredEvent[]): void {
+  importLog(events: readonly StoredEvent[], page: { first: boolean; last: boolean }): void {
     this.transaction(() => {
-      if (this.state.seq !== 0 || this.state.board !== null) {
+      const importing = this.sql.exec("SELECT 1 FROM meta WHERE name = 'importing'").toArray().length > 0;
+      if (page.first && (this.state.seq !== 0 || this.state.board !== null)) {
         throw new Error(`board already holds ${this.state.seq} events; a log is imported into a new board only`);
+      }
+      if (!page.first && (!importing || events[0]?.seq !== this.state.seq + 1)) {
+        throw new Error(`the board is not importing a log that goes on at seq ${events[0]?.seq}`);
       }
       for (const stored of events) {
         const event = upcast(stored);
@@ -274,8 +280,18 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
         evolve(this.state, event, touched);
         this.append({ ...event, v: stored.v, payload: stored.payload } as BoardEvent, touched);
       }
-      this.scheduleDelivery();
+      if (page.last) {
+        this.sql.exec("DELETE FROM meta WHERE name = 'importing'");
+        this.scheduleDelivery();
+      } else if (!importing) {
+        this.sql.exec("INSERT INTO meta (name, value) VALUES ('importing', '1')");
+      }
     });
+  }
+
+  /** Whether an import into this board has begun and not finished. */
+  importing(): boolean {
+    return this.sql.exec("SELECT 1 FROM meta WHERE name = 'importing'").toArray().length > 0;
   }
 
   /**
