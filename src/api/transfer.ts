@@ -136,8 +136,12 @@ transferRoutes.openapi(
   async (c) => {
     const options = c.req.valid("query");
     if (Number(c.req.header("content-length")) > MAX_IMPORT_BYTES) throw importTooLarge();
-    const stamp = { opId: crypto.randomUUID(), actor: c.var.actor.id, actorName: c.var.actor.name, at: "" };
-    stamp.at = new Date().toISOString();
+    const stamp = {
+      opId: crypto.randomUUID(),
+      actor: c.var.actor.id,
+      actorName: c.var.actor.name,
+      at: new Date().toISOString(),
+    };
     const reader = new BoardLogReader({ requireHeader: true, requireLiveBoard: true });
     const lines = logLines(c.req.raw.body)[Symbol.asyncIterator]();
     /** The next event of the file, checked and folded; null after the last line. */

@@ -271,7 +271,9 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       if (page.first && (this.state.seq !== 0 || this.state.board !== null)) {
         throw new Error(`board already holds ${this.state.seq} events; a log is imported into a new board only`);
       }
-      if (!page.first && (!importing || events[0]?.seq !== this.state.seq + 1)) {
+      // The last page may be empty: a log that already says the importer owns the board, alone, needs nothing added.
+      const goesOn = events.length === 0 || events[0]?.seq === this.state.seq + 1;
+      if (!page.first && (!importing || !goesOn)) {
         throw new Error(`the board is not importing a log that goes on at seq ${events[0]?.seq}`);
       }
       for (const stored of events) {

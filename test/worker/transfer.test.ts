@@ -8,6 +8,7 @@ import {
   BASE,
   boardState,
   call,
+  eventCount,
   expectError,
   type Json,
   me,
@@ -456,6 +457,18 @@ describe("import", () => {
     expect((await allEvents(res.body.board.id)).map((e: Json) => e.seq)).toEqual(
       Array.from({ length: 97 }, (_, i) => i + 1),
     );
+  });
+
+  it("takes, in pages, a log that already says the importer owns the board alone: nothing is added at its end", async () => {
+    const mine = await newBoard();
+    // A whole number of pages of 10: the last page, the one that closes the import, has no event.
+    for (let n = 0; n < 15 || (await eventCount(mine.id)) % 10 !== 0; n++) {
+      expect((await call("POST", `/boards/${mine.id}/tasks`, { title: `T${n}` })).status).toBe(201);
+    }
+    const file = await exportBoard(mine.id);
+    const res = await importLog(file.text, `?key=${uniqueBoardKey("O")}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.seq).toBe(linesOf(file.text).length - 1);
   });
 
   it("validates the options: a key must look like a board key", async () => {
