@@ -78,7 +78,9 @@ const MAX_RETRY_MS = 10 * 60_000;
  * object keeps in memory and hands to the projection at once; a run is one alarm,
  * and ends after `pagesPerRun` pages or once it has taken `runMs`, whichever comes
  * first, so a rebuild of a long log spans many alarms and no single one nears the
- * platform's limits (memory, D1 queries per invocation) or holds up the others.
+ * platform's limits (memory, D1 queries per invocation) or holds the board's
+ * commands and the other subscribers for long (a year board, 100,000 events: a
+ * hundred pages, half a second of work at a time; see bench/results.md).
  */
 export interface RebuildLimits {
   pageEvents: number;
@@ -86,7 +88,7 @@ export interface RebuildLimits {
   runMs: number;
 }
 
-export const REBUILD_LIMITS: RebuildLimits = { pageEvents: 2_000, pagesPerRun: 20, runMs: 5_000 };
+export const REBUILD_LIMITS: RebuildLimits = { pageEvents: 1_000, pagesPerRun: 10, runMs: 500 };
 
 /** The limits, with the page size and the pages per run taken from the settings where they are whole numbers. */
 export function rebuildLimits(settings: { pageEvents?: string | undefined; pagesPerRun?: string | undefined }) {

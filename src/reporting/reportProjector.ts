@@ -8,6 +8,7 @@ import {
   reportBoards,
   reportColumns,
   reportEstimates,
+  reportGenerations,
   reportScopeChanges,
   reportSprints,
   reportTasks,
@@ -40,13 +41,16 @@ type Statement = SQL | { toSQL(): { sql: string; params: unknown[] } };
 const dialect = new SQLiteAsyncDialect();
 
 /**
- * Where a rebuild writes a board's fresh rows: under another board id, which no
- * report asks for (every query names its board, and cross-board ones join the
- * boards directory), until `finish` swaps them in.
+ * The other of a board's two row ids: a rebuild writes its fresh rows under the id
+ * the board's rows are not under (its own id, or that id with `~rebuild`), which no
+ * report reads until report_generations says so.
  */
-export function rebuildId(boardId: string): string {
-  return `${boardId}~rebuild`;
+export function otherRows(boardId: string, rowsId: string): string {
+  return rowsId === boardId ? `${boardId}~rebuild` : boardId;
 }
+
+/** Rows one statement deletes when a rebuild clears a row id: short transactions, so readers get through between them. */
+const CLEAR_ROWS = 5_000;
 
 /**
  * Keeps the report projections (src/reporting/schema.ts) in step with the board:
@@ -56,46 +60,71 @@ export function rebuildId(boardId: string): string {
  */
 export function reportSubscriber(d1: D1Database): Subscriber {
   const db = drizzle(d1);
+  // Where this board's rows are. Its object is the only writer of its rows, so once
+  // read (after each start) it is known until this object's own rebuild swaps it.
+  let known: { boardId: string; rowsId: string } | null = null;
+  const rowsOf = async (boardId: string): Promise<string> => {
+    if (known?.boardId !== boardId) {
+      const row = await db.select().from(reportGenerations).where(eq(reportGenerations.boardId, boardId)).get();
+      known = { boardId, rowsId: row?.rowsId ?? boardId };
+    }
+    return known.rowsId;
+  };
+  /** Deletes every row under `rowsId`, a few thousand at a time. */
+  const clear = async (rowsId: string) => {
+    for (const table of REPORT_TABLES) {
+      const name = getTableName(table);
+      for (;;) {
+        const done = await d1
+          .prepare(`DELETE FROM "${name}" WHERE rowid IN (SELECT rowid FROM "${name}" WHERE board_id = ? LIMIT ?)`)
+          .bind(rowsId, CLEAR_ROWS)
+          .run();
+        if (done.meta.changes < CLEAR_ROWS) break;
+      }
+    }
+  };
   return {
     name: REPORTS,
     async deliver({ boardId, events, state }) {
       const last = events.at(-1);
       if (!last) return;
+      const rowsId = await rowsOf(boardId);
       await run(d1, [
-        ...statements(db, boardId, reportChanges(boardId, events, state)),
+        ...statements(db, rowsId, reportChanges(rowsId, events, state)),
         checkpoint(db, boardId, last.seq),
       ]);
     },
     /**
-     * Replays the log page by page into fresh rows under the rebuild's id, each page
-     * exactly as a delivery of those events would write it, then swaps them in: the
-     * board's old rows are deleted and the fresh ones take the board's id in one D1
-     * transaction, so a report reads either the old projection or the new one, never
-     * half of each. The swap is a fixed number of statements whatever the board's
-     * size; it rewrites each row once (D1's 30 s per query is far off: SQLite moves a
-     * year board's rows in well under a second).
+     * Replays the log page by page into fresh rows under the board's other row id,
+     * each page exactly as a delivery of those events would write it, then swaps
+     * them in: one D1 transaction points report_generations at them and resets the
+     * checkpoint, so a report reads either the old projection or the new one, never
+     * half of each, and the swap costs the same whatever the board's size. The old
+     * rows are then deleted a few thousand at a time (or, if the board stops before,
+     * by the next rebuild's first step).
      */
     rebuild: {
       async begin(boardId) {
-        const fresh = rebuildId(boardId);
-        await run(
-          d1,
-          REPORT_TABLES.map((table) => db.delete(table).where(eq(table.boardId, fresh))),
-        );
+        await clear(otherRows(boardId, await rowsOf(boardId)));
       },
       async page({ boardId, events, state }) {
-        const fresh = rebuildId(boardId);
+        const fresh = otherRows(boardId, await rowsOf(boardId));
         const all = statements(db, fresh, reportChanges(fresh, events, state));
         // In order, batch after batch: a page cut short by a failure is written again whole.
         for (const batch of chunks(all, REBUILD_BATCH_STATEMENTS)) await run(d1, batch);
       },
       async finish(boardId, seq) {
-        const fresh = rebuildId(boardId);
+        const old = await rowsOf(boardId);
+        const fresh = otherRows(boardId, old);
         await run(d1, [
-          ...REPORT_TABLES.map((table) => db.delete(table).where(eq(table.boardId, boardId))),
-          ...REPORT_TABLES.map((table) => sql`UPDATE ${table} SET board_id = ${boardId} WHERE board_id = ${fresh}`),
+          db
+            .insert(reportGenerations)
+            .values({ boardId, rowsId: fresh })
+            .onConflictDoUpdate({ target: reportGenerations.boardId, set: { rowsId: fresh } }),
           checkpoint(db, boardId, seq, true),
         ]);
+        known = { boardId, rowsId: fresh };
+        await clear(old);
       },
     },
   };

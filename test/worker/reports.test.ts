@@ -6,7 +6,7 @@ import type { BoardEvent } from "../../src/domain/events";
 import { replay } from "../../src/domain/evolve";
 import { cumulativeFlow, cycleTime } from "../../src/reporting/flowReports";
 import { replayFacts } from "../../src/reporting/reportFacts";
-import { rebuildId, reportSubscriber } from "../../src/reporting/reportProjector";
+import { otherRows, reportSubscriber } from "../../src/reporting/reportProjector";
 import { burndown, sprintSummary, velocity } from "../../src/reporting/sprintReports";
 import { timesheetGrid } from "../../src/reporting/timesheetReport";
 import { ANA, OLGA, reportsBoard } from "../fixtures/reportsBoard";
@@ -83,14 +83,25 @@ async function ok(path: string): Promise<Json> {
   return res.body;
 }
 
-/** Every report row D1 holds for the board, table by table, sorted, without the board's id. */
-async function projection(boardId: string): Promise<Record<string, unknown[]>> {
+/** The id the board's report rows are under (report_generations; the board's own id until a rebuild). */
+async function rowsIdOf(boardId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT rows_id FROM report_generations WHERE board_id = ?").bind(boardId).first();
+  return (row?.rows_id as string | undefined) ?? boardId;
+}
+
+/** Every report row D1 holds under this id, table by table, sorted, without the id. */
+async function rowsUnder(rowsId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of REPORT_TABLES) {
-    const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE board_id = ?`).bind(boardId).all();
+    const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE board_id = ?`).bind(rowsId).all();
     out[table] = results.map(({ board_id, ...row }) => JSON.stringify(row)).sort();
   }
   return out;
+}
+
+/** The board's report rows, as its reports read them. */
+async function projection(boardId: string): Promise<Record<string, unknown[]>> {
+  return rowsUnder(await rowsIdOf(boardId));
 }
 
 async function reportsSubscriber(boardId: string): Promise<Json> {
@@ -289,14 +300,17 @@ describe("the projection", () => {
     const live = await projection(id);
     expect(live.report_transitions?.length).toBeGreaterThan(10);
     // Rows lost or changed behind the projector's back…
-    await env.DB.prepare("DELETE FROM report_transitions WHERE board_id = ? AND seq > 20").bind(id).run();
-    await env.DB.prepare("UPDATE report_worklogs SET seconds = 1 WHERE board_id = ?").bind(id).run();
+    const rows = await rowsIdOf(id);
+    await env.DB.prepare("DELETE FROM report_transitions WHERE board_id = ? AND seq > 20").bind(rows).run();
+    await env.DB.prepare("UPDATE report_worklogs SET seconds = 1 WHERE board_id = ?").bind(rows).run();
     expect(await projection(id)).not.toEqual(live);
     // …come back as they were after a rebuild.
     expect((await call("POST", `/boards/${id}/subscribers/reports/rebuild`)).status).toBe(202);
     await rebuildToTheEnd(id);
     expect(await projection(id)).toEqual(live);
     expect(await reportsSubscriber(id)).toMatchObject({ lag: 0, failures: 0, rebuild: null });
+    // The rows it replaced are gone.
+    expect((await rowsUnder(otherRows(id, await rowsIdOf(id)))).report_tasks).toEqual([]);
   });
 
   it("rebuilds a log of many pages over several alarms and a restart, readers seeing the old rows until the swap, and keeps what was done meanwhile", async () => {
@@ -306,14 +320,14 @@ describe("the projection", () => {
     expect(pages).toBeGreaterThan(3);
     await env.DB.prepare("DELETE FROM report_transitions WHERE board_id = ? AND seq > 20").bind(id).run();
     const before = await projection(id);
+    const fresh = otherRows(id, id);
     expect((await call("POST", `/boards/${id}/subscribers/reports/rebuild`)).status).toBe(202);
 
     await deliver(id);
     expect((await reportsSubscriber(id)).rebuild).toEqual({ target: events.length, through: 30, pages: 3 });
     // Readers still see the rows they had; the fresh ones wait under the rebuild's id.
     expect(await projection(id)).toEqual(before);
-    const fresh = await projection(rebuildId(id));
-    expect(fresh.report_tasks?.length).toBeGreaterThan(0);
+    expect((await rowsUnder(fresh)).report_tasks?.length).toBeGreaterThan(0);
 
     // Work goes on during the rebuild, and the board restarts in the middle of it.
     expect((await call("POST", `/boards/${id}/tasks/${key}-3/move`, { columnId: "in_progress" })).status).toBe(200);
@@ -336,7 +350,9 @@ describe("the projection", () => {
     const all = await logOf(id);
     expect(all.length).toBe(events.length + 2);
     expect(await projection(id)).toEqual(await deliveredLive(all));
-    expect((await projection(rebuildId(id))).report_tasks).toEqual([]);
+    // Readers moved to the fresh rows at once; the old ones are gone.
+    expect(await rowsIdOf(id)).toBe(fresh);
+    expect((await rowsUnder(id)).report_tasks).toEqual([]);
     const april = await ok(`/boards/${id}/reports/timesheet?from=2026-04-01&to=2026-04-01`);
     expect(april.totalSeconds).toBe(45 * 60);
   });
