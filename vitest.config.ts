@@ -27,6 +27,12 @@ export default defineConfig(async () => {
                   // receiver that hangs is given up on sooner than the deployed 15 s.
                   LANES_ALLOW_LOCAL_WEBHOOKS: "1",
                   LANES_WEBHOOK_TIMEOUT_MS: "5000",
+                  // Rebuilds in pages of 10 events, 3 pages an alarm: a test board's rebuild spans
+                  // several pages and alarms, as a year's log does with the deployed sizes.
+                  LANES_REBUILD_PAGE_EVENTS: "10",
+                  LANES_REBUILD_PAGES_PER_RUN: "3",
+                  // Imports hand the board 10 events a page: every import test goes through several pages.
+                  LANES_IMPORT_PAGE_EVENTS: "10",
                   // The sync fuzz test's size and seed (npm run fuzz; FUZZ_SEED=… to replay a failure).
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
                   FUZZ_SEED: process.env.FUZZ_SEED ?? "",

@@ -20,6 +20,12 @@ declare global {
       LANES_ALLOW_LOCAL_WEBHOOKS?: string;
       /** How long a webhook receiver may take to answer, in ms (15000 unless set; the tests shorten it). */
       LANES_WEBHOOK_TIMEOUT_MS?: string;
+      /** Events a projection rebuild replays per page (1000 unless set; the tests make it small to see the pages). */
+      LANES_REBUILD_PAGE_EVENTS?: string;
+      /** Pages a rebuild replays per alarm run at most (10 unless set; a run also ends after 0.5 s). */
+      LANES_REBUILD_PAGES_PER_RUN?: string;
+      /** Events an import hands the board per page (5000 unless set; the tests make it small to see the pages). */
+      LANES_IMPORT_PAGE_EVENTS?: string;
     }
     interface GlobalProps {
       mainModule: typeof import("./index");

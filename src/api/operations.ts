@@ -21,6 +21,17 @@ const subscriberSchema = z
     failures: z.number().int().meta({ description: "Failed attempts in a row." }),
     nextAttemptAt: z.string().nullable().meta({ description: "When a failing subscriber is retried." }),
     lastError: z.string().nullable(),
+    rebuild: z
+      .object({
+        target: z.number().int().meta({ description: "The board's seq when the rebuild was asked for." }),
+        through: z.number().int().meta({ description: "Seq of the last event replayed so far." }),
+        pages: z.number().int().meta({ description: "Pages of the log replayed so far." }),
+      })
+      .nullable()
+      .meta({
+        description:
+          "A rebuild under way: the log is replayed page by page into fresh rows, swapped in when it reaches `target`; until then reports read the rows they had. Null otherwise.",
+      }),
   })
   .meta({ id: "Subscriber" });
 
@@ -67,7 +78,10 @@ const rebuildRoute = operationsRoutes.openapi(
           .meta({ param: { name: "name", in: "path" } }),
       }),
     },
-    responses: { 202: { description: "The replay has started; watch its lag" }, ...errorResponses(401, 403, 404) },
+    responses: {
+      202: { description: "The replay has started; watch its `rebuild` progress, then its lag" },
+      ...errorResponses(401, 403, 404),
+    },
   }),
   async (c) => {
     const { boardId, name } = c.req.valid("param");

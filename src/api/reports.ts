@@ -7,14 +7,17 @@ import {
   burndownCsv,
   cumulativeFlowCsv,
   cycleTimeCsv,
+  deliveryCsv,
   sprintSummaryCsv,
   timesheetCsv,
   velocityCsv,
 } from "../reporting/csv";
+import { delivery } from "../reporting/deliveryReport";
 import { cumulativeFlow, cycleTime } from "../reporting/flowReports";
 import {
   boardSettings,
   cycleFacts,
+  deliveryFacts,
   flowFacts,
   reportReader,
   sprintFacts,
@@ -125,7 +128,7 @@ const burndownSchema = z
   .meta({
     id: "Burndown",
     description:
-      "Remaining work after every change of the sprint (points, or seconds of remaining estimate with unit=time); `scope` and `completed` draw the burnup. A point with scopeChange is a step to mark. `ideal` is the remaining work at the start of each day.",
+      "Remaining work after every change of the sprint (points, or seconds of remaining estimate with unit=time); `scope` and `completed` draw the burnup. A point with scopeChange is a step to mark: a task added or removed (archived counts as removed, restored as added), re-pointed, or in time a sub-task entering or leaving the sprint. In time each task and sub-task in the sprint counts its own remaining estimate while it is in. `ideal` is the remaining work at the start of each day.",
   });
 const items = z.object({
   points: z.number(),
@@ -206,6 +209,35 @@ const cycleSchema = z
     description:
       "Tasks resolved in the range: cycle time (first in progress → done) and lead time (created → done) with percentiles, a rolling average for a control chart, and tasks done per week.",
   });
+const deliverySchema = z
+  .object({
+    timeZone: z.string(),
+    from: z.string(),
+    to: z.string(),
+    boards: z.array(
+      z.object({
+        boardId: z.string(),
+        name: z.string(),
+        key: z.string(),
+        mode: z.string(),
+        done: z.number().int().meta({ description: "Tasks resolved in the range and done now." }),
+        throughput: z.array(z.object({ week: z.string(), count: z.number().int() })),
+        cycle: stats,
+        lead: stats,
+        velocity: z.object({
+          completed: z.array(z.number()).meta({ description: "Points completed per closed sprint, oldest first." }),
+          averageCompleted: z.number().nullable(),
+        }),
+      }),
+    ),
+    throughput: z.array(z.object({ week: z.string(), count: z.number().int() })),
+    done: z.number().int(),
+  })
+  .meta({
+    id: "Delivery",
+    description:
+      "For every board you are a member of: tasks done per week in the range, their cycle time (first in progress → done) and lead time (created → done), and the points completed in the last closed sprints; then every board's tasks done per week together.",
+  });
 const timesheetSchema = z
   .object({
     timeZone: z.string(),
@@ -276,6 +308,7 @@ const burndownRoute = reportRoutes.openapi(
       unit: q.unit ?? settings.estimationStatistic,
       workingDays: settings.workingDays,
       timeZone: q.timeZone,
+      scopeVersion: settings.scopeVersion,
     });
     return answer(c, q.format, report, burndownCsv, `burndown-${sprint.sprintId}`);
   },
@@ -442,4 +475,35 @@ const myTimesheetRoute = reportRoutes.openapi(
     responses: { 200: ok(timesheetSchema, "The timesheet"), ...errorResponses(400, 401) },
   }),
   (c) => grid(c, { viewerId: c.var.actor.id }, c.req.valid("query"), "me"),
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/reports/delivery",
+    tags: ["Reports"],
+    summary: "Delivery across your boards: tasks done per week, cycle and lead time, velocity, board by board",
+    request: {
+      query: z.strictObject({
+        ...range,
+        timeZone,
+        sprints: z.coerce
+          .number({ error: "sprints must be a whole number." })
+          .int()
+          .min(1)
+          .max(50, "sprints is at most 50.")
+          .default(3)
+          .meta({ description: "How many of each board's last closed sprints velocity covers (3 by default)." }),
+        format,
+      }),
+    },
+    responses: { 200: ok(deliverySchema, "Delivery per board"), ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const days = dayRange(q);
+    const facts = await deliveryFacts(reportReader(c.env.DB), c.var.actor.id, days.from, days.to);
+    const report = delivery({ ...facts, ...days, sprintCount: q.sprints });
+    return answer(c, q.format, report, deliveryCsv, `delivery-${days.from}-${days.to}`);
+  },
 );

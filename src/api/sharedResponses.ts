@@ -10,7 +10,7 @@ const UNSAFE = ["post", "put", "patch", "delete"];
 
 const SHARED = {
   403: "Not allowed: a read-only API token, a cross-site request, or a role that cannot make this change",
-  413: "Request body larger than the limit (1 MiB; 16 MiB for an imported board log)",
+  413: "Request body larger than the limit (1 MiB; 64 MiB for an imported board log)",
   429: "Too many changes at once; Retry-After says when to try again",
 } as const;
 

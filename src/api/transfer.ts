@@ -2,15 +2,15 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { BoardRow } from "../db/schema";
 import {
-  type BoardLog,
   BoardLogError,
+  BoardLogReader,
   boardLogFileName,
   boardLogHeader,
   boardLogLine,
-  readBoardLog,
-  rebrandLog,
+  rebrander,
 } from "../domain/boardLog";
 import { boardKeySchema, boardNameSchema } from "../domain/commands";
+import type { StoredEvent } from "../domain/events";
 import { boardView, openBoard } from "./boardAccess";
 import { claimBoard, newBoardId } from "./boards";
 import { ApiError, errorSchema } from "./errors";
@@ -18,8 +18,8 @@ import { errorResponses, jsonContent, newRouter, type RoutesOf } from "./openapi
 import { boardParams, boardSchema } from "./schemas";
 
 // A board in and out as its event log (NDJSON, src/domain/boardLog.ts): export
-// streams the log page by page; import reads a whole file, checks every line, and
-// replays it into a new board, or creates nothing.
+// streams the log page by page; import streams the file in, checks every line and
+// replays it into a new board a page at a time, or leaves nothing behind.
 
 export const transferRoutes = newRouter();
 /** These routes as the web app's typed client sees them (see RoutesOf). */
@@ -29,11 +29,18 @@ export type TransferRoutes = RoutesOf<typeof exportRoute | typeof importRoute>;
 export const IMPORT_PATH = "/boards/import";
 
 /**
- * The largest log one import takes. Not more: the Worker holds the file and its
- * parsed events in memory (128 MB per isolate), and the events cross to the board
- * in one RPC call (capped at 32 MiB) so they are appended in one transaction.
+ * The largest log one import takes. The file streams through the Worker a line at a
+ * time and reaches the board a page at a time, so neither holds it whole; the cap
+ * stays under the 100 MB Cloudflare takes as a request body on every plan.
  */
-export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Events per page of an import: one RPC call to the board and one transaction
+ * there. RPC carries at most 32 MiB; a page also ends at IMPORT_PAGE_BYTES of lines.
+ */
+const IMPORT_PAGE_EVENTS = 5_000;
+const IMPORT_PAGE_BYTES = 8 * 1024 * 1024;
 
 /** Events per RPC call while exporting: the page size of GET …/events. */
 const EXPORT_PAGE = 1000;
@@ -106,7 +113,7 @@ const importRoute = transferRoutes.openapi(
     path: IMPORT_PATH,
     tags: ["Log"],
     summary: "Create a new board by replaying an exported log",
-    description: `The body is a file from \`GET /boards/{boardId}/export\` (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). Every line is checked before anything is created: the first bad line answers 422 \`invalid_log\` with its number in \`details.line\`. The new board gets a new id and keeps every event as it was recorded (seq, opId, author, time). \`key\` gives it another task-key prefix (WEB-12 becomes NEW-12 everywhere in the log); without it the log's own key is used, and must be free. You own the new board: if the log does not say so, a \`member.added\` (or \`member.roleChanged\`) by you is appended, and a \`board.renamed\` when \`name\` differs from the log's last name. Access is not carried over: the log's other members are removed from the new board (one \`member.removed\` by you each); add the people again.`,
+    description: `The body is a file from \`GET /boards/{boardId}/export\` (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). Every line is checked as the file streams in, and the board is made a page at a time: the first bad line answers 422 \`invalid_log\` with its number in \`details.line\`, and the board begun is given up, leaving nothing behind. The new board gets a new id and keeps every event as it was recorded (seq, opId, author, time). \`key\` gives it another task-key prefix (WEB-12 becomes NEW-12 everywhere in the log); without it the log's own key is used, and must be free. You own the new board: if the log does not say so, a \`member.added\` (or \`member.roleChanged\`) by you is appended, and a \`board.renamed\` when \`name\` differs from the log's last name. Access is not carried over: the log's other members are removed from the new board (one \`member.removed\` by you each); add the people again.`,
     request: {
       query: z.strictObject({
         key: boardKeySchema
@@ -124,36 +131,88 @@ const importRoute = transferRoutes.openapi(
         z.object({ board: boardSchema, seq: z.number().int().meta({ description: "The new board's last seq." }) }),
         "The new board",
       ),
-      413: { content: { "application/json": { schema: errorSchema } }, description: "Log larger than 16 MiB" },
+      413: { content: { "application/json": { schema: errorSchema } }, description: "Log larger than 64 MiB" },
       ...errorResponses(400, 401, 409, 422),
     },
   }),
   async (c) => {
     const options = c.req.valid("query");
-    const log = readLog(decodeLog(new Uint8Array(await c.req.arrayBuffer())));
-    const board = log.state.board;
-    if (!board) throw new Error("a read log always holds its board");
+    if (Number(c.req.header("content-length")) > MAX_IMPORT_BYTES) throw importTooLarge();
+    const stamp = {
+      opId: crypto.randomUUID(),
+      actor: c.var.actor.id,
+      actorName: c.var.actor.name,
+      at: new Date().toISOString(),
+    };
+    const reader = new BoardLogReader({ requireHeader: true, requireLiveBoard: true });
+    const lines = logLines(c.req.raw.body)[Symbol.asyncIterator]();
+    /** The next event of the file, checked and folded; null after the last line. */
+    const next = async (): Promise<{ event: StoredEvent; bytes: number } | null> => {
+      for (;;) {
+        const { value, done } = await lines.next();
+        if (done) return null;
+        const event = readLine(() => reader.line(value.text, () => value.last));
+        if (event) return { event, bytes: value.text.length };
+      }
+    };
 
+    // The header and board.created name the board; nothing is made before they are read.
+    const created = await next();
+    const header = reader.header;
+    if (!created || !header || created.event.type !== "board.created") {
+      readLine(() => reader.finish());
+      throw new Error("a log's first event is always board.created, after its header");
+    }
+    const origin = created.event.payload as { key: string; name: string; mode: BoardRow["mode"] };
     const id = newBoardId();
-    const at = new Date().toISOString();
-    const events = rebrandLog(
-      log,
-      { boardId: id, key: options.key, name: options.name },
-      { opId: crypto.randomUUID(), actor: c.var.actor.id, actorName: c.var.actor.name, at },
-    );
-    // The directory shows the board as the board itself does: created when and by whom the log says.
     const row: BoardRow = {
       id,
-      name: options.name ?? board.name,
-      key: options.key ?? board.key,
-      mode: board.mode,
-      createdAt: board.createdAt,
-      createdBy: board.createdBy,
+      name: options.name ?? header.board.name,
+      key: options.key ?? origin.key,
+      mode: origin.mode,
+      createdAt: created.event.at,
+      createdBy: created.event.actor,
       deletedAt: null,
     };
+    // Whether the log renames the board, from its header (its last name) before the log says so.
+    const rebrand = rebrander(
+      origin.key,
+      header.board.name !== origin.name,
+      { boardId: id, key: options.key, name: options.name },
+      stamp,
+    );
+    const pageEvents = Number(c.env.LANES_IMPORT_PAGE_EVENTS) || IMPORT_PAGE_EVENTS;
     try {
-      // claimBoard makes the importer the owner in the directory; the log now says the same.
-      const { seq } = await claimBoard(c, row, (room) => room.importLog(events));
+      // claimBoard makes the importer the owner in the directory; the log says the same at its end.
+      const { seq } = await claimBoard(c, row, async (room) => {
+        let page: StoredEvent[] = [];
+        let bytes = 0;
+        let first = true;
+        let renamed = false;
+        const send = async (last: boolean) => {
+          const result = await room.importLog(page, { first, last });
+          first = false;
+          page = [];
+          bytes = 0;
+          return result;
+        };
+        try {
+          for (let read: typeof created | null = created; read; read = await next()) {
+            renamed ||= read.event.type === "board.renamed";
+            page.push(rebrand.event(read.event));
+            bytes += read.bytes;
+            if (page.length >= pageEvents || bytes >= IMPORT_PAGE_BYTES) await send(false);
+          }
+          readLine(() => reader.finish());
+          page.push(...rebrand.closing(reader.state, renamed));
+          return await send(true);
+        } catch (error) {
+          // A bad line after the first pages: the board they began is given up, as if never started.
+          if (!first) await room.discardImport();
+          throw error;
+        }
+      });
+      row.name = options.name ?? reader.state.board?.name ?? row.name;
       return c.json({ board: boardView(row), seq }, 201);
     } catch (error) {
       if (error instanceof ApiError && error.code === "board_key_taken") {
@@ -168,32 +227,83 @@ const importRoute = transferRoutes.openapi(
   },
 );
 
-/** The file as text; a byte that is not UTF-8 is refused with its line rather than imported as U+FFFD. */
-function decodeLog(bytes: Uint8Array): string {
+/**
+ * The request body's lines as text, without their line breaks, each with whether it
+ * is the file's last line with anything on it (a line that is not JSON there means a
+ * file cut short). Split on the newline byte, which UTF-8 never uses inside a
+ * character, and decoded line by line, so a byte that is not UTF-8 is refused with
+ * its line rather than imported as U+FFFD. Past MAX_IMPORT_BYTES it answers 413.
+ */
+async function* logLines(body: ReadableStream<Uint8Array> | null): AsyncGenerator<{ text: string; last: boolean }> {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    let line = 1;
-    for (let start = 0; start < bytes.length; line++) {
-      const newline = bytes.indexOf(0x0a, start);
-      const end = newline < 0 ? bytes.length : newline;
-      try {
-        decoder.decode(bytes.subarray(start, end));
-      } catch {
-        break;
-      }
+  let number = 0;
+  const decode = (parts: Uint8Array[]): string => {
+    number += 1;
+    const bytes = parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts);
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      throw invalidLog(
+        new BoardLogError(number, "this line is not UTF-8 text; export the board again and upload the file unchanged."),
+      );
+    }
+    // Files edited on Windows end their lines with \r\n.
+    return text.endsWith("\r") ? text.slice(0, -1) : text;
+  };
+  // A line with something on it waits until the next such line (or the end) says whether it was the last.
+  let waiting: string | null = null;
+  let blanks: string[] = [];
+  function* take(text: string): Generator<{ text: string; last: boolean }> {
+    if (text.trim() === "") {
+      if (waiting === null) yield { text, last: false };
+      else blanks.push(text);
+      return;
+    }
+    if (waiting !== null) {
+      yield { text: waiting, last: false };
+      for (const blank of blanks) yield { text: blank, last: false };
+      blanks = [];
+    }
+    waiting = text;
+  }
+
+  let carry: Uint8Array[] = [];
+  let total = 0;
+  const source = body?.getReader();
+  for (;;) {
+    const chunk = source ? await source.read() : { done: true as const, value: undefined };
+    if (chunk.done) break;
+    total += chunk.value.length;
+    if (total > MAX_IMPORT_BYTES) throw importTooLarge();
+    let start = 0;
+    for (let end = chunk.value.indexOf(0x0a); end >= 0; end = chunk.value.indexOf(0x0a, start)) {
+      carry.push(chunk.value.subarray(start, end));
+      yield* take(decode(carry));
+      carry = [];
       start = end + 1;
     }
-    throw invalidLog(
-      new BoardLogError(line, "this line is not UTF-8 text; export the board again and upload the file unchanged."),
-    );
+    if (start < chunk.value.length) carry.push(chunk.value.subarray(start));
   }
+  if (carry.length > 0) yield* take(decode(carry));
+  if (waiting !== null) yield { text: waiting, last: true };
+  for (const blank of blanks) yield { text: blank, last: false };
 }
 
-function readLog(text: string): BoardLog {
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** Runs a step of reading the log, turning the first thing wrong into 422 invalid_log. */
+function readLine<T>(step: () => T): T {
   try {
-    return readBoardLog(text, { requireHeader: true, requireLiveBoard: true });
+    return step();
   } catch (error) {
     if (!(error instanceof BoardLogError)) throw error;
     throw invalidLog(error);

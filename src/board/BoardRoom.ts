@@ -47,7 +47,7 @@ import {
 import { PresenceRelay } from "./PresenceRelay";
 import { SqliteBoardStore } from "./SqliteBoardStore";
 import { hibernatingHub } from "./socketHub";
-import { type Cursor, deliverAll, REBUILD_REQUESTED, type Subscriber } from "./subscribers";
+import { type Cursor, deliverAll, type RebuildLimits, rebuildLimits, type Subscriber } from "./subscribers";
 
 /**
  * One board. A Durable Object because a board needs exactly one writer: every
@@ -61,6 +61,7 @@ export class BoardRoom extends DurableObject<Env> {
   private readonly subscribers: Subscriber[];
   private readonly live: LiveBoard<WebSocket>;
   private readonly desk: WebhookDesk;
+  private readonly rebuildLimits: RebuildLimits;
   /** The time webhook retries are scheduled by; a test moves it forward instead of waiting hours. */
   private clock: () => number = Date.now;
 
@@ -73,6 +74,10 @@ export class BoardRoom extends DurableObject<Env> {
       inboxSubscriber(env.INBOX, Date.now),
       reportSubscriber(env.DB),
     ];
+    this.rebuildLimits = rebuildLimits({
+      pageEvents: env.LANES_REBUILD_PAGE_EVENTS,
+      pagesPerRun: env.LANES_REBUILD_PAGES_PER_RUN,
+    });
     const hub = hibernatingHub(ctx);
     this.desk = new WebhookDesk(ctx.storage.sql, (after, limit) => this.store.events(after, limit), {
       allowLocal: env.LANES_ALLOW_LOCAL_WEBHOOKS === "1",
@@ -140,7 +145,7 @@ export class BoardRoom extends DurableObject<Env> {
     const check = closeSilentSessions(this.live, Date.now());
     // Webhooks beside the other subscribers: a receiver slow to answer holds up neither them nor commands.
     const [next, hooks] = await Promise.all([
-      deliverAll(this.store, this.subscribers, Date.now),
+      deliverAll(this.store, this.subscribers, Date.now, this.rebuildLimits),
       this.desk.deliverDue(this.store.state),
     ]);
     for (const at of [check, next, hooks]) if (at !== null) this.store.scheduleDelivery(at);
@@ -167,12 +172,24 @@ export class BoardRoom extends DurableObject<Env> {
     return this.store.diagnostics();
   }
 
-  /** Replays the whole log into a subscriber's projection, from the first event. */
+  /**
+   * Replays the whole log into a subscriber's projection, from the first event: into
+   * fresh rows swapped in at the end where the subscriber can (src/board/subscribers.ts),
+   * or else by delivering the log again from seq 0.
+   */
   rebuild(name: string): boolean {
     const subscriber = this.subscribers.find((s) => s.name === name);
     if (!subscriber) return false;
-    const cursor = subscriber.rebuild ? REBUILD_REQUESTED : 0;
-    this.store.saveCursor({ name, cursor, failures: 0, nextAttemptAt: null, lastError: null });
+    const cursor = this.store.cursor(name);
+    const target = this.store.state.seq;
+    this.store.saveCursor({
+      ...cursor,
+      cursor: subscriber.rebuild ? cursor.cursor : 0,
+      failures: 0,
+      nextAttemptAt: null,
+      lastError: null,
+      rebuild: subscriber.rebuild ? { target, through: 0, pages: 0 } : null,
+    });
     this.store.scheduleDelivery();
     return true;
   }
@@ -199,14 +216,30 @@ export class BoardRoom extends DurableObject<Env> {
   }
 
   /**
-   * Makes this new, empty board out of an exported log: every event appended as it
-   * was recorded, in one transaction, and the subscribers catch up from seq 0 as
-   * after any append. The Worker has read and checked the log (src/domain/boardLog.ts).
+   * Makes this new, empty board out of an exported log, a page at a time: every
+   * event appended as it was recorded, each page in one transaction, and the
+   * subscribers catch up from seq 0 after the last page as after any append. The
+   * Worker has read and checked the log (src/domain/boardLog.ts) up to each page.
    */
-  importLog(events: StoredEvent[]): { seq: number; board: Board | null; members: Member[] } {
-    this.store.importLog(events);
+  importLog(
+    events: StoredEvent[],
+    page: { first: boolean; last: boolean } = { first: true, last: true },
+  ): { seq: number; board: Board | null; members: Member[] } {
+    this.store.importLog(events, page);
     const state = this.store.state;
     return { seq: state.seq, board: state.board, members: Object.values(state.members) };
+  }
+
+  /**
+   * Forgets an import given up halfway (a bad line further on in the file): the
+   * board was never announced, and nothing of it reached a projection. Refused for
+   * any board not in the middle of an import.
+   */
+  async discardImport(): Promise<boolean> {
+    if (!this.store.importing()) return false;
+    // Its id is never given out again (an import makes a new one each time), so nothing reaches this object after.
+    await this.ctx.storage.deleteAll();
+    return true;
   }
 
   snapshot(options: { stamps?: boolean } = {}): Snapshot | null {

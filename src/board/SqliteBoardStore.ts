@@ -1,6 +1,6 @@
 import type { BoardEvent, StoredEvent } from "../domain/events";
 import { upcast } from "../domain/events";
-import { evolve, noneTouched, type Touched } from "../domain/evolve";
+import { evolve, noneTouched, replay, type Touched } from "../domain/evolve";
 import {
   type BoardState,
   type Comment,
@@ -12,13 +12,13 @@ import {
 } from "../domain/model";
 import { rankForNumber } from "../domain/ranks";
 import type { Attempt, BoardStore, CommandResult } from "./engine";
-import type { Cursor, CursorStore } from "./subscribers";
+import type { Cursor, CursorStore, RebuildProgress } from "./subscribers";
 
 // The board's SQLite storage inside its Durable Object: the append-only event log,
 // the commands that appended nothing, and the materialized board, which is written
 // row by row from the folded state in the same transaction as the event.
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 /** How long new events wait to be delivered together (projections stay well within a second). */
 const DELIVERY_DELAY_MS = 100;
@@ -68,6 +68,21 @@ const MIGRATIONS: Record<number, string[]> = {
     "CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, at)",
     "CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries (at)",
     "CREATE TABLE webhook_outbox (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, task TEXT)",
+  ],
+  // v6 keeps a rebuild's progress beside its subscriber's cursor (JSON, src/board/subscribers.ts),
+  // so a rebuild spans alarms and restarts. A rebuild asked for before (cursor -1, the
+  // whole log at once) starts over as one of these, readers keeping the rows they had.
+  // The reports projection is rebuilt too: it now keeps sprints' sub-tasks and
+  // archived tasks in their scope (report_boards.scope_version 2), as the sprints
+  // folded again by refoldSprints do.
+  6: [
+    "ALTER TABLE subscribers ADD COLUMN rebuild TEXT",
+    `UPDATE subscribers SET cursor = 0,
+       rebuild = json_object('target', (SELECT coalesce(max(seq), 0) FROM events), 'through', 0, 'pages', 0)
+     WHERE cursor = -1`,
+    `UPDATE subscribers
+       SET rebuild = json_object('target', (SELECT coalesce(max(seq), 0) FROM events), 'through', 0, 'pages', 0)
+     WHERE name = 'reports' AND rebuild IS NULL AND cursor > 0`,
   ],
 };
 
@@ -132,8 +147,31 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
       for (const statement of SCHEMA) sql.exec(statement);
       for (let v = stored + 1; v <= SCHEMA_VERSION; v++)
         for (const statement of MIGRATIONS[v] ?? []) sql.exec(statement);
+      if (stored < 6) {
+        this.refoldSprints();
+        if (sql.exec("SELECT 1 FROM subscribers WHERE rebuild IS NOT NULL").toArray().length > 0) {
+          this.scheduleDelivery(Date.now());
+        }
+      }
       sql.exec("INSERT OR REPLACE INTO meta (name, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
     });
+  }
+
+  /**
+   * Since v6, archiving a task while its sprint runs takes it out of the sprint's
+   * scope and restoring it brings it back, and a sprint keeps its sub-tasks'
+   * comings and goings (src/domain/evolve.ts): sprints stored before lack those, so
+   * they are folded again from the log, once. Only a board with sprints pays for it.
+   */
+  private refoldSprints(): void {
+    if (this.sql.exec("SELECT 1 FROM sprints LIMIT 1").toArray().length === 0) return;
+    const replayed = replay(this.eventsUpTo(Number.MAX_SAFE_INTEGER));
+    const touched = noneTouched();
+    for (const sprint of Object.values(replayed.sprints)) {
+      this.state.sprints[sprint.id] = sprint;
+      touched.sprints.add(sprint.id);
+    }
+    this.writeRows(touched);
   }
 
   /** Storage figures for the board's owners and the benchmark. */
@@ -219,16 +257,24 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
   }
 
   /**
-   * Appends a log recorded elsewhere (an import) to this empty board, each event as
-   * it was recorded (seq, opId, actor, time, version, payload), folding each one and
-   * writing the rows it touched exactly as `append` does, in one transaction with
-   * the subscribers' delivery. Only an empty board takes a log: its seqs and opIds
-   * would collide with the board's own.
+   * Appends a log recorded elsewhere (an import) to this board, each event as it
+   * was recorded (seq, opId, actor, time, version, payload), folding each one and
+   * writing the rows it touched exactly as `append` does, in one transaction. A log
+   * comes in pages: the first only to an empty board (its seqs and opIds would
+   * collide with the board's own), each next one right after the previous. The
+   * subscribers hear of it with the last page, so a log given up halfway (see
+   * `discardImport`) reached no projection.
    */
-  importLog(events: readonly StoredEvent[]): void {
+  importLog(events: readonly StoredEvent[], page: { first: boolean; last: boolean }): void {
     this.transaction(() => {
-      if (this.state.seq !== 0 || this.state.board !== null) {
+      const importing = this.sql.exec("SELECT 1 FROM meta WHERE name = 'importing'").toArray().length > 0;
+      if (page.first && (this.state.seq !== 0 || this.state.board !== null)) {
         throw new Error(`board already holds ${this.state.seq} events; a log is imported into a new board only`);
+      }
+      // The last page may be empty: a log that already says the importer owns the board, alone, needs nothing added.
+      const goesOn = events.length === 0 || events[0]?.seq === this.state.seq + 1;
+      if (!page.first && (!importing || !goesOn)) {
+        throw new Error(`the board is not importing a log that goes on at seq ${events[0]?.seq}`);
       }
       for (const stored of events) {
         const event = upcast(stored);
@@ -236,8 +282,18 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
         evolve(this.state, event, touched);
         this.append({ ...event, v: stored.v, payload: stored.payload } as BoardEvent, touched);
       }
-      this.scheduleDelivery();
+      if (page.last) {
+        this.sql.exec("DELETE FROM meta WHERE name = 'importing'");
+        this.scheduleDelivery();
+      } else if (!importing) {
+        this.sql.exec("INSERT INTO meta (name, value) VALUES ('importing', '1')");
+      }
     });
+  }
+
+  /** Whether an import into this board has begun and not finished. */
+  importing(): boolean {
+    return this.sql.exec("SELECT 1 FROM meta WHERE name = 'importing'").toArray().length > 0;
   }
 
   /**
@@ -276,13 +332,14 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
 
   cursor(name: string): Cursor {
     const row = this.sql.exec("SELECT * FROM subscribers WHERE name = ?", name).toArray()[0];
-    if (!row) return { name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null };
+    if (!row) return { name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null, rebuild: null };
     return {
       name,
       cursor: Number(row.cursor),
       failures: Number(row.failures),
       nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
       lastError: nullable(row.last_error),
+      rebuild: row.rebuild === null ? null : (JSON.parse(String(row.rebuild)) as RebuildProgress),
     };
   }
 
@@ -295,15 +352,16 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
 
   saveCursor(c: Cursor): void {
     // An update writes one row; an upsert on an existing row counts two.
-    const values = [c.cursor, c.failures, c.nextAttemptAt, c.lastError, c.name];
+    const rebuild = c.rebuild === null ? null : JSON.stringify(c.rebuild);
+    const values = [c.cursor, c.failures, c.nextAttemptAt, c.lastError, rebuild, c.name];
     const updated = this.sql.exec(
-      "UPDATE subscribers SET cursor = ?, failures = ?, next_attempt_at = ?, last_error = ? WHERE name = ?",
+      "UPDATE subscribers SET cursor = ?, failures = ?, next_attempt_at = ?, last_error = ?, rebuild = ? WHERE name = ?",
       ...values,
     ).rowsWritten;
     this.#rowsWritten += updated;
     if (updated === 0) {
       this.write(
-        "INSERT INTO subscribers (cursor, failures, next_attempt_at, last_error, name) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO subscribers (cursor, failures, next_attempt_at, last_error, rebuild, name) VALUES (?, ?, ?, ?, ?, ?)",
         ...values,
       );
     }
@@ -375,6 +433,8 @@ export class SqliteBoardStore implements BoardStore, CursorStore {
     }
     for (const row of this.sql.exec("SELECT body FROM sprints")) {
       const sprint = JSON.parse(String(row.body)) as Sprint;
+      // Stored before v6 folded sprints again (see refoldSprints), by a board that had none then.
+      sprint.subtaskChanges ??= [];
       state.sprints[sprint.id] = sprint;
     }
     state.seq = Number(this.sql.exec("SELECT COALESCE(MAX(seq), 0) AS seq FROM events").one().seq);

@@ -85,30 +85,55 @@ export interface ReadOptions {
 
 /** Parses and checks a whole log, folding it as it goes. Throws BoardLogError at the first bad line. */
 export function readBoardLog(text: string, options: ReadOptions): BoardLog {
-  let header: BoardLogHeader | null = null;
-  let headerLine = 0;
+  const reader = new BoardLogReader(options);
   const events: StoredEvent[] = [];
-  const state = emptyState();
-  const opIds = new Map<string, number>();
-  let lineNumber = 0;
-  let lastLine = 0;
-  let sawFirstLine = false;
-
   for (const { raw, end } of lines(text)) {
-    lineNumber += 1;
-    if (raw.trim() === "") continue;
-    const line = lineNumber;
-    lastLine = line;
-    const value = parseJson(raw, line, () => text.slice(end + 1).trim() === "");
+    const event = reader.line(raw, () => text.slice(end + 1).trim() === "");
+    if (event) events.push(event);
+  }
+  reader.finish();
+  return { header: reader.header, events, state: reader.state };
+}
 
-    if (!sawFirstLine) {
-      sawFirstLine = true;
+/**
+ * Reads a log a line at a time, checking each and folding it as it goes, so a log
+ * too large to hold whole can be read as it arrives (an import streams its file).
+ * `readBoardLog` is this over a whole text.
+ */
+export class BoardLogReader {
+  header: BoardLogHeader | null = null;
+  /** The board after the last event read. */
+  readonly state: BoardState = emptyState();
+  private headerLine = 0;
+  private readonly opIds = new Map<string, number>();
+  private lineNumber = 0;
+  private lastLine = 0;
+  private sawFirstLine = false;
+  private events = 0;
+
+  constructor(private readonly options: ReadOptions) {}
+
+  /**
+   * The next line of the file, without its line break: the event it holds, checked
+   * and folded (as kept: see BoardLog.events), or null for the header or a blank
+   * line. `isLastLine` tells whether nothing but blank lines follows (a line that is
+   * not JSON there means the file was cut short). Throws BoardLogError.
+   */
+  line(raw: string, isLastLine: () => boolean): StoredEvent | null {
+    this.lineNumber += 1;
+    if (raw.trim() === "") return null;
+    const line = this.lineNumber;
+    this.lastLine = line;
+    const value = parseJson(raw, line, isLastLine);
+
+    if (!this.sawFirstLine) {
+      this.sawFirstLine = true;
       if (isObject(value) && "format" in value) {
-        header = parseHeader(value, line);
-        headerLine = line;
-        continue;
+        this.header = parseHeader(value, line);
+        this.headerLine = line;
+        return null;
       }
-      if (options.requireHeader) {
+      if (this.options.requireHeader) {
         throw new BoardLogError(
           line,
           `this is not a board-log header. An exported board starts with {"format":"${BOARD_LOG_FORMAT}","version":${BOARD_LOG_VERSION},"board":{…},"seq":…}; export the board again and import that file unchanged.`,
@@ -117,7 +142,7 @@ export function readBoardLog(text: string, options: ReadOptions): BoardLog {
     }
 
     const stored = parseEvent(value, line);
-    const expected = events.length + 1;
+    const expected = this.events + 1;
     if (stored.seq !== expected) {
       throw new BoardLogError(
         line,
@@ -126,39 +151,42 @@ export function readBoardLog(text: string, options: ReadOptions): BoardLog {
           : `expected seq ${expected} but found ${stored.seq}: events must appear once each, in seq order.`,
       );
     }
-    const firstUse = opIds.get(stored.opId);
+    const firstUse = this.opIds.get(stored.opId);
     if (firstUse !== undefined) {
       throw new BoardLogError(
         line,
         `opId ${stored.opId} was already used by the event on line ${firstUse}; every event has its own opId.`,
       );
     }
-    opIds.set(stored.opId, line);
+    this.opIds.set(stored.opId, line);
 
     const { event, kept } = checkVersion(stored, line);
-    const problem = whyItCannotApply(state, event);
+    const problem = whyItCannotApply(this.state, event);
     if (problem) throw new BoardLogError(line, problem);
-    if (event.type === "board.deleted" && options.requireLiveBoard) {
+    if (event.type === "board.deleted" && this.options.requireLiveBoard) {
       throw new BoardLogError(line, "this event deletes the board, and a deleted board cannot be imported.");
     }
-    evolve(state, event);
-    events.push(kept);
+    evolve(this.state, event);
+    this.events += 1;
+    return kept;
   }
 
-  if (!sawFirstLine) {
-    throw new BoardLogError(
-      1,
-      "the file is empty. An exported board log holds a header line and then one event per line.",
-    );
+  /** After the last line: what only the whole file can tell (empty, no events, a header that does not fit). */
+  finish(): void {
+    if (!this.sawFirstLine) {
+      throw new BoardLogError(
+        1,
+        "the file is empty. An exported board log holds a header line and then one event per line.",
+      );
+    }
+    if (this.events === 0) {
+      throw new BoardLogError(
+        this.lineNumber + 1,
+        "the file has a header but no events; a board log holds at least the board.created event.",
+      );
+    }
+    if (this.header) checkHeaderAgainstLog(this.header, this.headerLine, this.state, this.lastLine);
   }
-  if (events.length === 0) {
-    throw new BoardLogError(
-      lineNumber + 1,
-      "the file has a header but no events; a board log holds at least the board.created event.",
-    );
-  }
-  if (header) checkHeaderAgainstLog(header, headerLine, state, lastLine);
-  return { header, events, state };
 }
 
 // ---- lines ------------------------------------------------------------------
@@ -435,53 +463,77 @@ export interface ImportStamp {
 export function rebrandLog(log: BoardLog, to: Rebrand, stamp: ImportStamp): StoredEvent[] {
   const board = log.state.board;
   if (!board) throw new Error("a read log always holds its board");
-  const rewriteKeys = to.key !== undefined && to.key !== board.key ? keyRewriter(board.key, to.key) : null;
   const renamed = log.events.some((e) => e.type === "board.renamed");
-  const events = log.events.map((event): StoredEvent => {
-    const payload = rewriteKeys ? (rewriteKeys(event.payload) as Record<string, unknown>) : event.payload;
-    if (event.type !== "board.created") return rewriteKeys ? { ...event, payload } : event;
-    return {
-      ...event,
-      payload: {
-        ...payload,
-        boardId: to.boardId,
-        ...(to.key === undefined ? {} : { key: to.key }),
-        ...(to.name === undefined || renamed ? {} : { name: to.name }),
-      },
-    };
-  });
+  const rebrand = rebrander(board.key, renamed, to, stamp);
+  return [...log.events.map(rebrand.event), ...rebrand.closing(log.state)];
+}
 
-  const added: EventBody[] = [];
-  const importer = log.state.members[stamp.actor];
-  if (!importer) {
-    added.push({ type: "member.added", payload: { userId: stamp.actor, name: stamp.actorName, role: "owner" } });
-  } else if (importer.role !== "owner") {
-    added.push({
-      type: "member.roleChanged",
-      payload: { userId: stamp.actor, role: "owner", previousRole: importer.role },
-    });
-  }
-  for (const member of Object.values(log.state.members)) {
-    if (member.userId === stamp.actor) continue;
-    added.push({ type: "member.removed", payload: { userId: member.userId, previousRole: member.role } });
-  }
-  if (to.name !== undefined && renamed && board.name !== to.name) {
-    added.push({ type: "board.renamed", payload: { name: to.name, previousName: board.name } });
-  }
-  return [
-    ...events,
-    ...added.map(
-      (fact, i): StoredEvent => ({
-        seq: events.length + i + 1,
-        opId: `${stamp.opId}:${i}:${fact.type}`,
-        actor: stamp.actor,
-        at: stamp.at,
-        type: fact.type,
-        v: EVENT_VERSIONS[fact.type],
-        payload: fact.payload,
-      }),
-    ),
-  ];
+/**
+ * `rebrandLog` an event at a time, for a log read as it arrives: `key` is the log's
+ * task-key prefix, `renamed` whether the log renames the board (a reader that has
+ * not seen the whole log yet can tell from its header, which names the board as it
+ * was last called). `closing` gives the facts the import adds after the last event.
+ */
+export function rebrander(
+  key: string,
+  renamed: boolean,
+  to: Rebrand,
+  stamp: ImportStamp,
+): {
+  event(event: StoredEvent): StoredEvent;
+  /** `renamedInLog`: whether the log turned out to rename the board. */
+  closing(state: BoardState, renamedInLog?: boolean): StoredEvent[];
+} {
+  const rewriteKeys = to.key !== undefined && to.key !== key ? keyRewriter(key, to.key) : null;
+  return {
+    event(event) {
+      const payload = rewriteKeys ? (rewriteKeys(event.payload) as Record<string, unknown>) : event.payload;
+      if (event.type !== "board.created") return rewriteKeys ? { ...event, payload } : event;
+      return {
+        ...event,
+        payload: {
+          ...payload,
+          boardId: to.boardId,
+          ...(to.key === undefined ? {} : { key: to.key }),
+          ...(to.name === undefined || renamed ? {} : { name: to.name }),
+        },
+      };
+    },
+    closing(state, renamedInLog = renamed) {
+      const board = state.board;
+      if (!board) throw new Error("a read log always holds its board");
+      const added: EventBody[] = [];
+      const importer = state.members[stamp.actor];
+      if (!importer) {
+        added.push({ type: "member.added", payload: { userId: stamp.actor, name: stamp.actorName, role: "owner" } });
+      } else if (importer.role !== "owner") {
+        added.push({
+          type: "member.roleChanged",
+          payload: { userId: stamp.actor, role: "owner", previousRole: importer.role },
+        });
+      }
+      for (const member of Object.values(state.members)) {
+        if (member.userId === stamp.actor) continue;
+        added.push({ type: "member.removed", payload: { userId: member.userId, previousRole: member.role } });
+      }
+      // The name the new board has after the log: its own last one, unless the new name went into board.created.
+      const lastName = renamed || renamedInLog ? board.name : (to.name ?? board.name);
+      if (to.name !== undefined && lastName !== to.name) {
+        added.push({ type: "board.renamed", payload: { name: to.name, previousName: lastName } });
+      }
+      return added.map(
+        (fact, i): StoredEvent => ({
+          seq: state.seq + i + 1,
+          opId: `${stamp.opId}:${i}:${fact.type}`,
+          actor: stamp.actor,
+          at: stamp.at,
+          type: fact.type,
+          v: EVENT_VERSIONS[fact.type],
+          payload: fact.payload,
+        }),
+      );
+    },
+  };
 }
 
 /**

@@ -68,7 +68,14 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
     previousPoints?: number | null,
   ) => {
     const sprint = sprintId === null ? undefined : state.sprints[sprintId];
-    if (sprint?.state !== "active" || task.type === "subtask") return;
+    // An archived task is out of the scope already: archiving it took it out.
+    if (sprint?.state !== "active" || task.archivedAt !== null) return;
+    if (task.type === "subtask") {
+      if (kind === "points") return;
+      sprint.subtaskChanges.push({ seq: event.seq, at: event.at, key: task.key, kind: joinedOrLeft(kind) });
+      touched.sprints.add(sprint.id);
+      return;
+    }
     const change: ScopeChange = { seq: event.seq, at: event.at, key: task.key, kind, points: task.storyPoints };
     if (previousPoints !== undefined) change.previousPoints = previousPoints;
     sprint.scopeChanges.push(change);
@@ -219,7 +226,12 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
     case "task.restored": {
       const task = state.tasks[event.payload.key];
       if (!task) break;
+      // As Jira has it, a task archived while its sprint runs leaves the sprint's
+      // scope (a marked step in burndown, "removed" in the sprint report), and one
+      // restored while it still runs comes back into it. Sprints count no archived task.
+      if (event.type === "task.archived") scopeChange(task.sprintId, task, "removed");
       task.archivedAt = event.type === "task.archived" ? event.at : null;
+      if (event.type === "task.restored") scopeChange(task.sprintId, task, "added");
       touchTask(task, ["archived"]);
       break;
     }
@@ -359,6 +371,7 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
         completedAt: null,
         committed: null,
         scopeChanges: [],
+        subtaskChanges: [],
         report: null,
       };
       touched.sprints.add(s.id);
@@ -402,6 +415,12 @@ export function evolve(state: BoardState, event: BoardEvent, touched: Touched = 
         startedAt: event.at,
         committed: { keys: [...p.committed.keys], points: p.committed.points, seconds: p.committed.seconds },
       });
+      // The committed tasks are in the event; their sub-tasks, planned with them, are in from the start too.
+      for (const task of Object.values(state.tasks)) {
+        if (task.sprintId === sprint.id && task.type === "subtask" && task.archivedAt === null) {
+          sprint.subtaskChanges.push({ seq: event.seq, at: event.at, key: task.key, kind: "joined" });
+        }
+      }
       touched.sprints.add(sprint.id);
       break;
     }
@@ -459,4 +478,8 @@ export function replay(events: Iterable<BoardEvent>, initial: BoardState = empty
   let state = initial;
   for (const event of events) state = evolve(state, event);
   return state;
+}
+
+function joinedOrLeft(kind: "added" | "removed"): "joined" | "left" {
+  return kind === "added" ? "joined" : "left";
 }

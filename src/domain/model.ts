@@ -88,6 +88,20 @@ export interface ScopeChange {
 }
 
 /**
+ * A sub-task entering or leaving an active sprint: with its parent, under a new
+ * parent, archived, restored, or planned in it when it started. Sub-tasks are no
+ * part of the scope in points; in time, each counts its own remaining estimate
+ * while it is in, so a sub-task moved under another task later changes no figure
+ * of before.
+ */
+export interface SubtaskChange {
+  seq: number;
+  at: string;
+  key: string;
+  kind: "joined" | "left";
+}
+
+/**
  * A group of a sprint's tasks with their points and their original estimate (a
  * task's own plus its sub-tasks'). `seconds` is null in what boards recorded before
  * sprints kept time.
@@ -124,6 +138,8 @@ export interface Sprint {
   /** The scope as it stood when the sprint started. */
   committed: SprintScope | null;
   scopeChanges: ScopeChange[];
+  /** Sub-tasks in and out while the sprint was active (for burndown in time). */
+  subtaskChanges: SubtaskChange[];
   report: SprintReport | null;
 }
 

@@ -106,6 +106,20 @@ export const sprintRecord = z.object({
       }),
     )
     .meta({ description: "Every change of scope while the sprint was active, with its time (for burndown)." }),
+  subtaskChanges: z
+    .array(
+      z.object({
+        seq: z.number().int(),
+        at: z.string(),
+        key: z.string(),
+        kind: z.enum(["joined", "left"]),
+      }),
+    )
+    .default([])
+    .meta({
+      description:
+        "Sub-tasks entering and leaving the sprint while it was active, those planned in it when it started included: in a burndown in time, each counts its own remaining estimate while it is in.",
+    }),
   report: z
     .object({
       committed: sprintScope,

@@ -1,3 +1,4 @@
+import type { Delivery } from "./deliveryReport";
 import type { CumulativeFlow, CycleTime } from "./flowReports";
 import type { Burndown, SprintSummary, VelocityEntry } from "./sprintReports";
 import type { TimesheetGrid } from "./timesheetReport";
@@ -111,5 +112,32 @@ export function timesheetCsv(report: TimesheetGrid): string {
       ...report.people.map((p) => [p.userId, p.name, ...p.days, p.totalSeconds]),
       ["total", null, ...report.dayTotals, report.totalSeconds],
     ],
+  );
+}
+
+export function deliveryCsv(report: Delivery): string {
+  return toCsv(
+    [
+      "board_id",
+      "name",
+      "key",
+      "done",
+      "cycle_p50_seconds",
+      "cycle_p85_seconds",
+      "lead_p50_seconds",
+      "lead_p85_seconds",
+      "velocity_average",
+    ],
+    report.boards.map((b) => [
+      b.boardId,
+      b.name,
+      b.key,
+      b.done,
+      b.cycle.p50Seconds,
+      b.cycle.p85Seconds,
+      b.lead.p50Seconds,
+      b.lead.p85Seconds,
+      b.velocity.averageCompleted,
+    ]),
   );
 }

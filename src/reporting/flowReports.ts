@@ -111,11 +111,14 @@ export interface CycleTime {
 /**
  * Cycle time (first in progress → resolved) and lead time (created → resolved) of
  * the tasks resolved from `from` to `to` and done now, with percentiles, a rolling
- * average and weekly throughput. `transitions` needs at least each such task's
- * moves into in-progress columns.
+ * average and weekly throughput. Each task's start is its `startedAt` when the
+ * caller found it already (D1 does, in the same query), or else its first move into
+ * an in-progress column among `transitions`.
  */
 export function cycleTime(input: {
-  tasks: readonly Pick<ReportTaskRow, "key" | "title" | "type" | "columnId" | "createdAt" | "resolvedAt">[];
+  tasks: readonly (Pick<ReportTaskRow, "key" | "title" | "type" | "columnId" | "createdAt" | "resolvedAt"> & {
+    startedAt?: string | null;
+  })[];
   columns: readonly ReportColumnRow[];
   transitions: readonly Pick<TransitionRow, "key" | "seq" | "toColumn" | "at">[];
   from: string;
@@ -131,30 +134,28 @@ export function cycleTime(input: {
     const seen = firstInProgress.get(t.key);
     if (!seen || t.seq < seen.seq) firstInProgress.set(t.key, t);
   }
-  const seconds = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 1000));
-  const resolved = input.tasks
-    .filter((t) => t.resolvedAt !== null && category.get(t.columnId) === "done")
-    .map((t) => ({ task: t, resolvedOn: dayIn(timeZone, t.resolvedAt as string) }))
-    .filter(({ resolvedOn }) => resolvedOn >= from && resolvedOn <= to)
-    .sort((a, b) =>
-      (a.task.resolvedAt as string) < (b.task.resolvedAt as string)
-        ? -1
-        : (a.task.resolvedAt as string) > (b.task.resolvedAt as string)
-          ? 1
-          : a.task.key < b.task.key
-            ? -1
-            : 1,
-    );
+  const seconds = (a: number, b: number) => Math.max(0, Math.round((b - a) / 1000));
+  const resolved: { task: (typeof input.tasks)[number]; resolvedAt: string; resolvedOn: string }[] = [];
+  for (const task of input.tasks) {
+    if (task.resolvedAt === null || category.get(task.columnId) !== "done") continue;
+    const resolvedOn = dayIn(timeZone, task.resolvedAt);
+    if (resolvedOn >= from && resolvedOn <= to) resolved.push({ task, resolvedAt: task.resolvedAt, resolvedOn });
+  }
+  resolved.sort((a, b) =>
+    a.resolvedAt < b.resolvedAt ? -1 : a.resolvedAt > b.resolvedAt ? 1 : a.task.key < b.task.key ? -1 : 1,
+  );
   const points: CycleTimePoint[] = [];
   const recent: number[] = [];
-  for (const { task, resolvedOn } of resolved) {
-    const resolvedAt = task.resolvedAt as string;
-    const start = firstInProgress.get(task.key);
-    const startedAt = start && start.at <= resolvedAt ? start.at : null;
-    const cycleSeconds = startedAt === null ? null : seconds(startedAt, resolvedAt);
+  let recentSum = 0;
+  for (const { task, resolvedAt, resolvedOn } of resolved) {
+    const start = task.startedAt !== undefined ? task.startedAt : (firstInProgress.get(task.key)?.at ?? null);
+    const startedAt = start !== null && start <= resolvedAt ? start : null;
+    const done = Date.parse(resolvedAt);
+    const cycleSeconds = startedAt === null ? null : seconds(Date.parse(startedAt), done);
     if (cycleSeconds !== null) {
       recent.push(cycleSeconds);
-      if (recent.length > window) recent.shift();
+      recentSum += cycleSeconds;
+      if (recent.length > window) recentSum -= recent.shift() as number;
     }
     points.push({
       key: task.key,
@@ -165,15 +166,24 @@ export function cycleTime(input: {
       resolvedAt,
       resolvedOn,
       cycleSeconds,
-      leadSeconds: seconds(task.createdAt, resolvedAt),
-      rollingAverageSeconds: recent.length === 0 ? null : Math.round(recent.reduce((s, n) => s + n, 0) / recent.length),
+      leadSeconds: seconds(Date.parse(task.createdAt), done),
+      rollingAverageSeconds: recent.length === 0 ? null : Math.round(recentSum / recent.length),
     });
   }
   const perWeek = new Map<string, number>();
   for (let week = weekOf(from); week <= to; week = addDays(week, 7)) {
     perWeek.set(week, 0);
   }
-  for (const p of points) perWeek.set(weekOf(p.resolvedOn), (perWeek.get(weekOf(p.resolvedOn)) ?? 0) + 1);
+  // A year of points falls on at most 371 days: each day's week is worked out once.
+  const weeks = new Map<string, string>();
+  for (const p of points) {
+    let week = weeks.get(p.resolvedOn);
+    if (week === undefined) {
+      week = weekOf(p.resolvedOn);
+      weeks.set(p.resolvedOn, week);
+    }
+    perWeek.set(week, (perWeek.get(week) ?? 0) + 1);
+  }
   return {
     timeZone,
     from,

@@ -46,6 +46,9 @@ export interface ReportChanges {
 
 export const DEFAULT_WORKING_DAYS = DEFAULT_BOARD_SETTINGS.workingDays;
 
+/** What report_boards.scope_version says of a board projected by this code: sprints' sub-tasks are in their scope rows. */
+export const SCOPE_VERSION = 2;
+
 /** The board's reporting settings. */
 export function reportSettings(state: BoardState): { estimationStatistic: EstimationStatistic; workingDays: number[] } {
   return { estimationStatistic: state.settings.estimationStatistic, workingDays: [...state.settings.workingDays] };
@@ -212,12 +215,18 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
 
   if (settings) {
     const { estimationStatistic, workingDays } = reportSettings(state);
-    changes.board = { boardId, estimationStatistic, workingDays: JSON.stringify(workingDays) };
+    changes.board = {
+      boardId,
+      estimationStatistic,
+      workingDays: JSON.stringify(workingDays),
+      scopeVersion: SCOPE_VERSION,
+    };
   }
   // Any event may change a sprint's scope (a task planned, deleted, re-pointed):
   // the sprints record those changes with their seq, so look there.
   for (const sprint of Object.values(state.sprints)) {
-    if ((sprint.scopeChanges.at(-1)?.seq ?? 0) >= first.seq) sprints.add(sprint.id);
+    const latest = Math.max(sprint.scopeChanges.at(-1)?.seq ?? 0, sprint.subtaskChanges.at(-1)?.seq ?? 0);
+    if (latest >= first.seq) sprints.add(sprint.id);
   }
   for (const key of tasks) {
     const task = state.tasks[key];
@@ -242,6 +251,19 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
         kind: c.kind,
         points: c.points,
         previousPoints: c.previousPoints ?? null,
+        at: c.at,
+      });
+    }
+    for (const c of sprint.subtaskChanges) {
+      if (c.seq < first.seq || c.seq > last.seq) continue;
+      changes.scope.push({
+        boardId,
+        sprintId: id,
+        seq: c.seq,
+        key: c.key,
+        kind: c.kind,
+        points: null,
+        previousPoints: null,
         at: c.at,
       });
     }

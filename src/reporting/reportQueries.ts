@@ -1,14 +1,16 @@
-import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { memberships, users } from "../auth/schema";
 import { boards } from "../db/schema";
 import { dayAlignedSpan, utcBounds } from "./calendar";
-import { DEFAULT_WORKING_DAYS } from "./reportFacts";
+import { DEFAULT_WORKING_DAYS, SCOPE_VERSION } from "./reportFacts";
 import {
   type ReportColumnRow,
   reportBoards,
   reportColumns,
   reportEstimates,
+  reportGenerations,
   reportScopeChanges,
   reportSprints,
   reportTasks,
@@ -28,28 +30,42 @@ export function reportReader(d1: D1Database): ReportDb {
   return drizzle(d1.withSession("first-unconstrained") as unknown as D1Database);
 }
 
+/**
+ * The board's report rows: those under the id report_generations names for it (the
+ * rows its last rebuild swapped in), or else under its own. Evaluated once per
+ * statement, so every read of a report sees one set of rows.
+ */
+function rowsOf(boardId: string | SQLiteColumn): SQL {
+  return sql`coalesce((select ${reportGenerations.rowsId} from ${reportGenerations} where ${reportGenerations.boardId} = ${boardId}), ${boardId})`;
+}
+
+function onBoard(column: SQLiteColumn, boardId: string): SQL {
+  return eq(column, rowsOf(boardId)) as SQL;
+}
+
 export async function boardSettings(db: ReportDb, boardId: string) {
-  const row = await db.select().from(reportBoards).where(eq(reportBoards.boardId, boardId)).get();
+  const row = await db.select().from(reportBoards).where(onBoard(reportBoards.boardId, boardId)).get();
   return {
     estimationStatistic: (row?.estimationStatistic ?? "points") as "points" | "time",
     workingDays: row ? (JSON.parse(row.workingDays) as number[]) : DEFAULT_WORKING_DAYS,
+    scopeVersion: row?.scopeVersion ?? SCOPE_VERSION,
   };
 }
 
 export function columnsOf(db: ReportDb, boardId: string): Promise<ReportColumnRow[]> {
-  return db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)).all();
+  return db.select().from(reportColumns).where(onBoard(reportColumns.boardId, boardId)).all();
 }
 
 export function sprintOf(db: ReportDb, boardId: string, sprintId: string) {
   return db
     .select()
     .from(reportSprints)
-    .where(and(eq(reportSprints.boardId, boardId), eq(reportSprints.sprintId, sprintId)))
+    .where(and(onBoard(reportSprints.boardId, boardId), eq(reportSprints.sprintId, sprintId)))
     .get();
 }
 
 export function sprintsOf(db: ReportDb, boardId: string) {
-  return db.select().from(reportSprints).where(eq(reportSprints.boardId, boardId)).all();
+  return db.select().from(reportSprints).where(onBoard(reportSprints.boardId, boardId)).all();
 }
 
 /** Everything burndown and the sprint report read about one sprint, in one round trip. */
@@ -57,13 +73,13 @@ export async function sprintFacts(db: ReportDb, boardId: string, sprintId: strin
   const inScope = db
     .selectDistinct({ key: reportScopeChanges.key })
     .from(reportScopeChanges)
-    .where(and(eq(reportScopeChanges.boardId, boardId), eq(reportScopeChanges.sprintId, sprintId)));
+    .where(and(onBoard(reportScopeChanges.boardId, boardId), eq(reportScopeChanges.sprintId, sprintId)));
   const tasks = db
     .select()
     .from(reportTasks)
     .where(
       and(
-        eq(reportTasks.boardId, boardId),
+        onBoard(reportTasks.boardId, boardId),
         or(inArray(reportTasks.key, inScope), inArray(reportTasks.parentKey, inScope)),
       ),
     );
@@ -71,19 +87,19 @@ export async function sprintFacts(db: ReportDb, boardId: string, sprintId: strin
     db
       .select()
       .from(reportScopeChanges)
-      .where(and(eq(reportScopeChanges.boardId, boardId), eq(reportScopeChanges.sprintId, sprintId)))
+      .where(and(onBoard(reportScopeChanges.boardId, boardId), eq(reportScopeChanges.sprintId, sprintId)))
       .orderBy(asc(reportScopeChanges.seq)),
     db
       .select()
       .from(reportTransitions)
-      .where(and(eq(reportTransitions.boardId, boardId), inArray(reportTransitions.key, inScope))),
+      .where(and(onBoard(reportTransitions.boardId, boardId), inArray(reportTransitions.key, inScope))),
     tasks,
     db
       .select()
       .from(reportEstimates)
       .where(
         and(
-          eq(reportEstimates.boardId, boardId),
+          onBoard(reportEstimates.boardId, boardId),
           or(
             inArray(reportEstimates.key, inScope),
             inArray(
@@ -91,12 +107,12 @@ export async function sprintFacts(db: ReportDb, boardId: string, sprintId: strin
               db
                 .select({ key: reportTasks.key })
                 .from(reportTasks)
-                .where(and(eq(reportTasks.boardId, boardId), inArray(reportTasks.parentKey, inScope))),
+                .where(and(onBoard(reportTasks.boardId, boardId), inArray(reportTasks.parentKey, inScope))),
             ),
           ),
         ),
       ),
-    db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
+    db.select().from(reportColumns).where(onBoard(reportColumns.boardId, boardId)),
   ]);
   return { scope, transitions, tasks: taskRows, estimates, columns };
 }
@@ -121,19 +137,19 @@ export async function flowFacts(db: ReportDb, boardId: string, from: string, to:
     db
       .select({ column: t.toColumn, count })
       .from(t)
-      .where(and(eq(t.boardId, boardId), lt(t.at, after)))
+      .where(and(onBoard(t.boardId, boardId), lt(t.at, after)))
       .groupBy(t.toColumn),
     db
       .select({ column: t.fromColumn, count })
       .from(t)
-      .where(and(eq(t.boardId, boardId), lt(t.at, after)))
+      .where(and(onBoard(t.boardId, boardId), lt(t.at, after)))
       .groupBy(t.fromColumn),
     db
       .select({ at: quarter, fromColumn: t.fromColumn, toColumn: t.toColumn, count })
       .from(t)
-      .where(and(eq(t.boardId, boardId), gte(t.at, after), lt(t.at, before)))
+      .where(and(onBoard(t.boardId, boardId), gte(t.at, after), lt(t.at, before)))
       .groupBy(quarter, t.fromColumn, t.toColumn),
-    db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
+    db.select().from(reportColumns).where(onBoard(reportColumns.boardId, boardId)),
   ]);
   const start: Record<string, number> = {};
   for (const { column, count: n } of entered) if (column !== null) start[column] = (start[column] ?? 0) + n;
@@ -141,15 +157,30 @@ export async function flowFacts(db: ReportDb, boardId: string, from: string, to:
   return { start, transitions: moves, columns };
 }
 
-/** Tasks resolved in the range (by UTC bounds; refined by day in the report), with their moves into progress. */
+/**
+ * Tasks resolved in the range (by UTC bounds; refined by day in the report), each
+ * with its first move into an in-progress column, found in the same query through
+ * the transitions' index by task: a year of a busy board is thousands of tasks.
+ */
 export async function cycleFacts(db: ReportDb, boardId: string, from: string, to: string) {
   const { after, before } = utcBounds(from, to);
-  const resolvedInRange = and(
-    eq(reportTasks.boardId, boardId),
-    gte(reportTasks.resolvedAt, after),
-    lt(reportTasks.resolvedAt, before),
-  );
-  const [tasks, transitions, columns] = await db.batch([
+  const inProgress = db
+    .select({ columnId: reportColumns.columnId })
+    .from(reportColumns)
+    .where(and(onBoard(reportColumns.boardId, boardId), eq(reportColumns.category, "in_progress")));
+  const firstInProgress = db
+    .select({ at: reportTransitions.at })
+    .from(reportTransitions)
+    .where(
+      and(
+        onBoard(reportTransitions.boardId, boardId),
+        eq(reportTransitions.key, reportTasks.key),
+        inArray(reportTransitions.toColumn, inProgress),
+      ),
+    )
+    .orderBy(asc(reportTransitions.seq))
+    .limit(1);
+  const [tasks, columns] = await db.batch([
     db
       .select({
         key: reportTasks.key,
@@ -158,41 +189,25 @@ export async function cycleFacts(db: ReportDb, boardId: string, from: string, to
         columnId: reportTasks.columnId,
         createdAt: reportTasks.createdAt,
         resolvedAt: reportTasks.resolvedAt,
+        startedAt: sql<string | null>`(${firstInProgress})`,
       })
       .from(reportTasks)
-      .where(resolvedInRange),
-    db
-      .select({
-        // SQLite gives the other columns of the row that holds the min(seq): each task's first move into progress.
-        seq: sql<number>`min(${reportTransitions.seq})`.mapWith(Number),
-        key: reportTransitions.key,
-        toColumn: reportTransitions.toColumn,
-        at: reportTransitions.at,
-      })
-      .from(reportTransitions)
-      .innerJoin(
-        reportColumns,
-        and(
-          eq(reportColumns.boardId, reportTransitions.boardId),
-          eq(reportColumns.columnId, reportTransitions.toColumn),
-        ),
-      )
       .where(
         and(
-          eq(reportTransitions.boardId, boardId),
-          eq(reportColumns.category, "in_progress"),
-          inArray(reportTransitions.key, db.select({ key: reportTasks.key }).from(reportTasks).where(resolvedInRange)),
+          onBoard(reportTasks.boardId, boardId),
+          gte(reportTasks.resolvedAt, after),
+          lt(reportTasks.resolvedAt, before),
         ),
-      )
-      .groupBy(reportTransitions.key),
-    db.select().from(reportColumns).where(eq(reportColumns.boardId, boardId)),
+      ),
+    db.select().from(reportColumns).where(onBoard(reportColumns.boardId, boardId)),
   ]);
-  return { tasks, transitions, columns };
+  return { tasks, transitions: [], columns };
 }
 
 /**
  * Worklogs started within the range (UTC bounds), with the names a timesheet
- * shows: of one board, or of every live board `viewerId` is a member of.
+ * shows: of one board, or of every live board `viewerId` is a member of. Each
+ * worklog carries its board's id, whatever id its rows are under.
  */
 export async function worklogFacts(
   db: ReportDb,
@@ -202,35 +217,117 @@ export async function worklogFacts(
   authorId?: string,
 ) {
   const { after, before } = utcBounds(from, to);
-  const where = and(
-    gte(reportWorklogs.startedAt, after),
-    lt(reportWorklogs.startedAt, before),
-    authorId === undefined ? undefined : eq(reportWorklogs.authorId, authorId),
-    "boardId" in scope ? eq(reportWorklogs.boardId, scope.boardId) : isNull(boards.deletedAt),
-  );
   const select = {
     worklog: reportWorklogs,
+    boardId: boards.id,
     title: reportTasks.title,
     boardName: boards.name,
     authorName: users.name,
   };
-  const base = db
-    .select(select)
-    .from(reportWorklogs)
-    .innerJoin(boards, eq(boards.id, reportWorklogs.boardId))
-    .leftJoin(
-      reportTasks,
-      and(eq(reportTasks.boardId, reportWorklogs.boardId), eq(reportTasks.key, reportWorklogs.key)),
+  const inRange = and(
+    gte(reportWorklogs.startedAt, after),
+    lt(reportWorklogs.startedAt, before),
+    authorId === undefined ? undefined : eq(reportWorklogs.authorId, authorId),
+  );
+  const task = and(eq(reportTasks.boardId, reportWorklogs.boardId), eq(reportTasks.key, reportWorklogs.key));
+  const rows =
+    "boardId" in scope
+      ? await db
+          .select(select)
+          .from(reportWorklogs)
+          .innerJoin(boards, eq(boards.id, scope.boardId))
+          .leftJoin(reportTasks, task)
+          .leftJoin(users, eq(users.id, reportWorklogs.authorId))
+          .where(and(onBoard(reportWorklogs.boardId, scope.boardId), inRange))
+          .all()
+      : // From the viewer's boards to each one's rows: only the boards they belong to, only their current rows.
+        await db
+          .select(select)
+          .from(memberships)
+          .innerJoin(boards, and(eq(boards.id, memberships.boardId), isNull(boards.deletedAt)))
+          .leftJoin(reportGenerations, eq(reportGenerations.boardId, boards.id))
+          .innerJoin(
+            reportWorklogs,
+            eq(reportWorklogs.boardId, sql`coalesce(${reportGenerations.rowsId}, ${boards.id})`),
+          )
+          .leftJoin(reportTasks, task)
+          .leftJoin(users, eq(users.id, reportWorklogs.authorId))
+          .where(and(eq(memberships.userId, scope.viewerId), inRange))
+          .all();
+  return rows.map((r) => ({ ...r, worklog: { ...r.worklog, boardId: r.boardId } }));
+}
+
+/**
+ * What the delivery summary reads across the live boards `viewerId` is a member of:
+ * the boards, their tasks resolved in the range (UTC bounds) with each one's first
+ * move into progress, their columns, and their closed sprints; every row with its
+ * board's id, whatever id its rows are under.
+ */
+export async function deliveryFacts(db: ReportDb, viewerId: string, from: string, to: string) {
+  const { after, before } = utcBounds(from, to);
+  // The viewer's live boards, each with the id its report rows are under.
+  const mine = db
+    .select({
+      boardId: boards.id,
+      rowsId: sql<string>`coalesce(${reportGenerations.rowsId}, ${boards.id})`.as("rows_id"),
+    })
+    .from(memberships)
+    .innerJoin(boards, and(eq(boards.id, memberships.boardId), isNull(boards.deletedAt)))
+    .leftJoin(reportGenerations, eq(reportGenerations.boardId, boards.id))
+    .where(eq(memberships.userId, viewerId))
+    .as("mine");
+  const inProgress = db
+    .select({ columnId: reportColumns.columnId })
+    .from(reportColumns)
+    .where(and(eq(reportColumns.boardId, reportTasks.boardId), eq(reportColumns.category, "in_progress")));
+  const firstInProgress = db
+    .select({ at: reportTransitions.at })
+    .from(reportTransitions)
+    .where(
+      and(
+        eq(reportTransitions.boardId, reportTasks.boardId),
+        eq(reportTransitions.key, reportTasks.key),
+        inArray(reportTransitions.toColumn, inProgress),
+      ),
     )
-    .leftJoin(users, eq(users.id, reportWorklogs.authorId))
-    .$dynamic();
-  const scoped =
-    "viewerId" in scope
-      ? // Only the boards the viewer belongs to.
-        base.innerJoin(
-          memberships,
-          and(eq(memberships.boardId, reportWorklogs.boardId), eq(memberships.userId, scope.viewerId)),
-        )
-      : base;
-  return scoped.where(where).all();
+    .orderBy(asc(reportTransitions.seq))
+    .limit(1);
+  const [seen, tasks, columns, sprints] = await db.batch([
+    db
+      .select({ boardId: boards.id, name: boards.name, key: boards.key, mode: boards.mode })
+      .from(boards)
+      .innerJoin(memberships, and(eq(memberships.boardId, boards.id), eq(memberships.userId, viewerId)))
+      .where(isNull(boards.deletedAt))
+      .orderBy(asc(boards.name), asc(boards.id)),
+    db
+      .select({
+        boardId: mine.boardId,
+        key: reportTasks.key,
+        title: reportTasks.title,
+        type: reportTasks.type,
+        columnId: reportTasks.columnId,
+        createdAt: reportTasks.createdAt,
+        resolvedAt: reportTasks.resolvedAt,
+        startedAt: sql<string | null>`(${firstInProgress})`,
+      })
+      .from(mine)
+      .innerJoin(reportTasks, eq(reportTasks.boardId, mine.rowsId))
+      .where(and(gte(reportTasks.resolvedAt, after), lt(reportTasks.resolvedAt, before))),
+    db
+      .select({ boardId: mine.boardId, column: reportColumns })
+      .from(mine)
+      .innerJoin(reportColumns, eq(reportColumns.boardId, mine.rowsId)),
+    db
+      .select({ boardId: mine.boardId, sprint: reportSprints })
+      .from(mine)
+      .innerJoin(reportSprints, eq(reportSprints.boardId, mine.rowsId))
+      .where(eq(reportSprints.state, "closed")),
+  ]);
+  return {
+    boards: seen,
+    tasks,
+    transitions: [],
+    columns: columns.map((r) => ({ ...r.column, boardId: r.boardId })),
+    sprints: sprints.map((r) => ({ ...r.sprint, boardId: r.boardId })),
+  };
 }

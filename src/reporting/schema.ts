@@ -60,6 +60,17 @@ export type TaskIndexRow = typeof taskIndex.$inferSelect;
 // copied from the board, like the task index. Either way a replayed batch writes
 // the same rows again.
 
+/**
+ * Where a board's report rows are: the `board_id` they carry. A rebuild writes fresh
+ * rows under another id and then swaps this one row (src/reporting/reportProjector.ts),
+ * so readers move from the old rows to the new ones at once, whatever their number.
+ * No row: under the board's own id.
+ */
+export const reportGenerations = sqliteTable("report_generations", {
+  boardId: text("board_id").primaryKey(),
+  rowsId: text("rows_id").notNull(),
+});
+
 /** How the board counts estimates and which weekdays it works. */
 export const reportBoards = sqliteTable("report_boards", {
   boardId: text("board_id").primaryKey(),
@@ -67,6 +78,11 @@ export const reportBoards = sqliteTable("report_boards", {
   estimationStatistic: text("estimation_statistic").notNull(),
   /** JSON array of ISO weekdays (1 = Monday … 7 = Sunday). */
   workingDays: text("working_days").notNull(),
+  /**
+   * How the projection knows sprints' sub-tasks: 2, by the `joined` and `left` rows
+   * of report_scope_changes; 1, projected before those existed, by their parent now.
+   */
+  scopeVersion: integer("scope_version").notNull().default(1),
 });
 
 /** Every column the board ever had, removed ones kept so old transitions still have a name and category. */
@@ -119,7 +135,12 @@ export const reportTransitions = sqliteTable(
     at: text("at").notNull(),
     actor: text("actor").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.boardId, t.seq, t.key] }), index("report_transitions_by_at").on(t.boardId, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.boardId, t.seq, t.key] }),
+    index("report_transitions_by_at").on(t.boardId, t.at),
+    // A task's moves in order: its first move into progress (cycle time), the column a deletion leaves.
+    index("report_transitions_by_key").on(t.boardId, t.key, t.seq),
+  ],
 );
 
 /** Each sprint as it is now; `report` is the completion record (JSON) once closed. */
@@ -143,7 +164,8 @@ export const reportSprints = sqliteTable(
 /**
  * A sprint's scope over time: "committed" rows (one per task at the start, with
  * its points then), then every task added or removed and every change of points
- * while the sprint was active.
+ * while the sprint was active; and sub-tasks "joined" and "left" (no points: they
+ * count in time only).
  */
 export const reportScopeChanges = sqliteTable(
   "report_scope_changes",

@@ -54,14 +54,19 @@ export interface BurndownInput {
   /** Transitions of the tasks ever in the sprint's scope, from their creation on. */
   transitions: readonly TransitionRow[];
   columns: readonly ReportColumnRow[];
-  /** Current facts of the board's tasks: sub-tasks' remaining estimates count with their parents. */
+  /** Current facts of the board's tasks: in a projection from before sub-tasks had scope rows, they count with their parents now. */
   tasks: readonly ReportTaskRow[];
   /** Remaining-estimate changes of those tasks and their sub-tasks (for `time`). */
   estimates: readonly EstimateRow[];
   unit: BurndownUnit;
   workingDays: readonly number[];
   timeZone: string;
+  /** report_boards.scope_version: 2 unless the board was projected before sub-tasks had scope rows (1). */
+  scopeVersion?: number;
 }
+
+/** Scope rows of sub-tasks: they count in time, each by its own remaining estimate while it is in. */
+const SUBTASK_KINDS = new Set(["joined", "left"]);
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -69,11 +74,15 @@ export function burndown(input: BurndownInput): Burndown {
   const { sprint, unit, timeZone } = input;
   const category = new Map(input.columns.map((c) => [c.columnId, c.category]));
   const completedAt = sprint.completedAt;
+  // A projection from before sub-tasks had scope rows: they count with their parents as they are now.
+  const legacy = (input.scopeVersion ?? 2) < 2;
   const children = new Map<string, string[]>();
-  for (const task of input.tasks) {
+  for (const task of legacy ? input.tasks : []) {
     if (task.parentKey === null || task.type !== "subtask") continue;
     children.set(task.parentKey, [...(children.get(task.parentKey) ?? []), task.key]);
   }
+  // The moment the sprint started: sub-tasks in from then on were committed with their parents.
+  const startSeq = input.scope.find((r) => r.kind === "committed")?.seq ?? null;
 
   type Step =
     | { seq: number; at: string; type: "scope"; row: ScopeChangeRow }
@@ -88,6 +97,8 @@ export function burndown(input: BurndownInput): Burndown {
     .sort((a, b) => a.seq - b.seq);
 
   const inScope = new Set<string>();
+  /** Sub-tasks in the sprint (time only). */
+  const subtasks = new Set<string>();
   const points = new Map<string, number>();
   const done = new Set<string>();
   const estimate = new Map<string, number>();
@@ -102,7 +113,8 @@ export function burndown(input: BurndownInput): Burndown {
   const totals = () => {
     let scope = 0;
     let remaining = 0;
-    for (const key of inScope) {
+    const counted = unit === "time" ? [...inScope, ...subtasks] : inScope;
+    for (const key of counted) {
       const value = worth(key);
       scope += value;
       if (!done.has(key)) remaining += value;
@@ -142,10 +154,20 @@ export function burndown(input: BurndownInput): Burndown {
         if (isDone === done.has(key)) continue;
         if (isDone) done.add(key);
         else done.delete(key);
-        if (started && inScope.has(key)) changes.push({ kind: isDone ? "completed" : "reopened", key });
+        const counts = inScope.has(key) || (unit === "time" && subtasks.has(key));
+        if (started && counts) changes.push({ kind: isDone ? "completed" : "reopened", key });
       } else if (step.type === "estimate") {
         estimate.set(step.row.key, step.row.remainingSeconds ?? 0);
         if (started && unit === "time") changes.push({ kind: "estimate", key: step.row.key });
+      } else if (SUBTASK_KINDS.has(step.row.kind)) {
+        const { kind, key } = step.row;
+        // Rows a legacy projection took in since: its sub-tasks already count through their parents.
+        if (unit !== "time" || legacy) continue;
+        if (kind === "joined") subtasks.add(key);
+        else subtasks.delete(key);
+        const atStart = step.row.seq === startSeq;
+        scopeChange ||= !atStart;
+        changes.push({ kind: atStart ? "committed" : kind === "joined" ? "added" : "removed", key });
       } else {
         const { kind, key } = step.row;
         started = true;
@@ -158,7 +180,10 @@ export function burndown(input: BurndownInput): Burndown {
         changes.push({ kind: kind as BurndownChange["kind"], key });
       }
     }
-    if (!started || changes.length === 0) continue;
+    // A task's estimate given as it enters (a sub-task created in the sprint) is part of its entering.
+    const entering = new Set(changes.filter((c) => c.kind === "added" || c.kind === "committed").map((c) => c.key));
+    const shownChanges = changes.filter((c) => c.kind !== "estimate" || !entering.has(c.key));
+    if (!started || shownChanges.length === 0) continue;
     const after = totals();
     series.push({
       seq,
@@ -166,7 +191,7 @@ export function burndown(input: BurndownInput): Burndown {
       date: dayIn(timeZone, at),
       ...after,
       scopeChange,
-      changes: changes.map((c) => ({ ...c, delta: deltaOf(c, before, after, changes.length) })),
+      changes: shownChanges.map((c) => ({ ...c, delta: deltaOf(c, before, after, shownChanges.length) })),
     });
   }
   // Changes of estimates that move nothing (outside the scope, or of done work) are not points of the chart.
@@ -266,7 +291,7 @@ export function sprintSummary(input: {
     startDate: sprint.startDate,
     endDate: sprint.endDate,
   };
-  const rows = [...input.scope].sort((a, b) => a.seq - b.seq);
+  const rows = input.scope.filter((r) => !SUBTASK_KINDS.has(r.kind)).sort((a, b) => a.seq - b.seq);
   const pointsNow = new Map<string, number | null>();
   const inScope = new Set<string>();
   const lastOf = new Map<string, ScopeChangeRow>();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Command } from "../../src/domain/commands";
 import { dayAlignedSpan } from "../../src/reporting/calendar";
 import { cumulativeFlowCsv, timesheetCsv } from "../../src/reporting/csv";
 import { cumulativeFlow, cycleTime } from "../../src/reporting/flowReports";
@@ -6,6 +7,7 @@ import { type BoardFacts, replayFacts } from "../../src/reporting/reportFacts";
 import { burndown, idealLine, sprintSummary, velocity } from "../../src/reporting/sprintReports";
 import { timesheetGrid } from "../../src/reporting/timesheetReport";
 import { ANA, BOARD_ID, OLGA, reportsBoard } from "../fixtures/reportsBoard";
+import { expectApplied, testBoard } from "./testBoard";
 
 // Every figure of every report on the scripted board (test/fixtures/reportsBoard.ts),
 // worked out by hand, computed here from a replay of its log. The worker suite asks
@@ -234,5 +236,117 @@ describe("the scripted board's reports, by hand", () => {
       idealLine({ startDate: "2026-03-07", endDate: "2026-03-08" }, 4, [1, 2, 3, 4, 5]).map((d) => d.remaining),
     ).toEqual([4, 4, 0]);
     expect(idealLine({ startDate: null, endDate: null }, 4, [1])).toEqual([]);
+  });
+});
+
+describe("burndown as Jira draws it", () => {
+  /** A Scrum board driven command by command, its report rows replayed from its log. */
+  function board() {
+    const b = testBoard();
+    const run = (command: Command) => expectApplied(b.run(command));
+    const task = (title: string, extra: Record<string, unknown> = {}) => {
+      const event = run({ type: "createTask", task: { title, ...extra } });
+      if (event.type !== "task.created") throw new Error("no task");
+      return event.payload.task.key;
+    };
+    const sprint = (name: string) => {
+      const event = run({ type: "createSprint", name });
+      if (event.type !== "sprint.created") throw new Error("no sprint");
+      return event.payload.sprint.id;
+    };
+    const chart = (sprintId: string, unit: "points" | "time") => {
+      const rows = replayFacts("b1", b.store.events, b.store.state).rows();
+      return burndown({ ...sprintInput(rows, sprintId), unit, workingDays: [1, 2, 3, 4, 5], timeZone: "UTC" });
+    };
+    const steps = (report: ReturnType<typeof burndown>) =>
+      report.series.map((p) => [p.remaining, p.scope, p.scopeChange, p.changes.map((c) => `${c.kind} ${c.key}`)]);
+    return { b, run, task, sprint, chart, steps };
+  }
+
+  it("takes a task archived in a running sprint out of its scope, and puts it back when it is restored", () => {
+    const { b, run, task, sprint, chart, steps } = board();
+    const [login, signup, spike] = [
+      task("Login", { storyPoints: 3 }),
+      task("Signup", { storyPoints: 5 }),
+      task("Spike", { storyPoints: 2 }),
+    ];
+    const first = sprint("Sprint 1");
+    run({ type: "addToSprint", sprintId: first, keys: [login, signup, spike] });
+    run({ type: "startSprint", sprintId: first, startDate: "2026-01-05", endDate: "2026-01-16" });
+    run({ type: "archiveTask", key: signup });
+    run({ type: "restoreTask", key: signup });
+    // Archived and then deleted: out once, when it was archived.
+    run({ type: "archiveTask", key: spike });
+    run({ type: "deleteTask", key: spike });
+    run({ type: "moveTask", key: login, columnId: "done" });
+
+    expect(steps(chart(first, "points"))).toEqual([
+      [10, 10, false, [`committed ${login}`, `committed ${signup}`, `committed ${spike}`]],
+      [5, 5, true, [`removed ${signup}`]],
+      [10, 10, true, [`added ${signup}`]],
+      [8, 8, true, [`removed ${spike}`]],
+      [5, 8, false, [`completed ${login}`]],
+    ]);
+    // The sprint report and the completion record say the same.
+    const completed = run({ type: "completeSprint", sprintId: first, moveOpenTo: "backlog" });
+    expect(completed.payload).toMatchObject({
+      report: {
+        addedAfterStart: { keys: [signup], points: 5 },
+        removedAfterStart: { keys: [signup, spike], points: 7 },
+        completed: { keys: [login], points: 3 },
+      },
+    });
+    expect(b.store.state.sprints[first]?.scopeChanges.map((c) => `${c.kind} ${c.key}`)).toEqual([
+      `removed ${signup}`,
+      `added ${signup}`,
+      `removed ${spike}`,
+    ]);
+  });
+
+  it("in time counts each sub-task while it is in the sprint, not wherever its parent is now", () => {
+    const { run, task, sprint, chart, steps } = board();
+    const story = task("Checkout", { originalEstimate: "2h" });
+    const later = task("Refunds", { originalEstimate: "1h" });
+    const payment = task("Payment form", { type: "subtask", parentKey: story, originalEstimate: "4h" });
+    const first = sprint("Sprint 1");
+    run({ type: "addToSprint", sprintId: first, keys: [story] });
+    run({ type: "startSprint", sprintId: first, startDate: "2026-01-05", endDate: "2026-01-16" });
+    // Moved under a task of the backlog: its 4 h leave the sprint then, not from the start.
+    run({ type: "updateTask", key: payment, changes: { parentKey: later } });
+    // A sub-task made under a task of the sprint joins it.
+    const receipt = task("Receipt e-mail", { type: "subtask", parentKey: story, originalEstimate: "3h" });
+    run({ type: "logWork", key: receipt, timeSpent: "1h" });
+    run({ type: "moveTask", key: receipt, columnId: "done" });
+    const expected = [
+      [6 * H, 6 * H, false, [`committed ${story}`, `committed ${payment}`]],
+      [2 * H, 2 * H, true, [`removed ${payment}`]],
+      [5 * H, 5 * H, true, [`added ${receipt}`]],
+      [4 * H, 4 * H, false, [`estimate ${receipt}`]],
+      [2 * H, 4 * H, false, [`completed ${receipt}`]],
+    ];
+    expect(steps(chart(first, "time"))).toEqual(expected);
+    // In points sub-tasks are no part of the scope.
+    expect(steps(chart(first, "points")).map(([, , change]) => change)).toEqual([false]);
+
+    // Once the sprint is over, moving its sub-tasks elsewhere changes nothing of its chart.
+    const second = sprint("Sprint 2");
+    run({ type: "completeSprint", sprintId: first, moveOpenTo: second });
+    run({ type: "updateTask", key: receipt, changes: { parentKey: later } });
+    run({ type: "updateTask", key: payment, changes: { parentKey: story } });
+    expect(steps(chart(first, "time"))).toEqual(expected);
+  });
+
+  it("counts sub-tasks with their parents as they are now in a projection from before sub-tasks had scope rows", () => {
+    const { run, task, sprint, b } = board();
+    const story = task("Checkout", { originalEstimate: "2h" });
+    task("Payment form", { type: "subtask", parentKey: story, originalEstimate: "4h" });
+    const first = sprint("Sprint 1");
+    run({ type: "addToSprint", sprintId: first, keys: [story] });
+    run({ type: "startSprint", sprintId: first, startDate: "2026-01-05", endDate: "2026-01-16" });
+    const rows = replayFacts("b1", b.store.events, b.store.state).rows();
+    const input = { ...sprintInput(rows, first), workingDays: [1, 2, 3, 4, 5], timeZone: "UTC", unit: "time" as const };
+    const legacy = { ...input, scope: input.scope.filter((r) => r.kind !== "joined") };
+    expect(burndown({ ...legacy, scopeVersion: 1 }).series.map((p) => p.remaining)).toEqual([6 * H]);
+    expect(burndown({ ...legacy, scopeVersion: 2 }).series.map((p) => p.remaining)).toEqual([2 * H]);
   });
 });

@@ -33,7 +33,8 @@ function memoryCursors(log: BoardEvent[]): CursorStore & { saved: Map<string, Cu
   return {
     state,
     saved,
-    cursor: (name) => saved.get(name) ?? { name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null },
+    cursor: (name) =>
+      saved.get(name) ?? { name, cursor: 0, failures: 0, nextAttemptAt: null, lastError: null, rebuild: null },
     saveCursor: (c) => void saved.set(c.name, c),
     events: (after, limit) => log.filter((e) => e.seq > after).slice(0, limit),
   };
@@ -76,6 +77,7 @@ describe("deliverAll", () => {
       failures: 1,
       nextAttemptAt: 11_000,
       lastError: "webhook is down",
+      rebuild: null,
     });
     expect(next).toBe(11_000);
     // Not due yet: skipped, and the next alarm stays at its retry time.
@@ -103,6 +105,88 @@ describe("deliverAll", () => {
     expect(seen).toHaveLength(BATCH_SIZE * 10);
     expect(await deliverAll(store, [subscriber], () => 6)).toBeNull();
     expect(seen).toHaveLength(BATCH_SIZE * 12);
+  });
+});
+
+describe("a rebuild", () => {
+  const limits = { pageEvents: 10, pagesPerRun: 3, runMs: 60_000 };
+
+  /** A store whose "reports" subscriber was asked to rebuild at `target`, and a subscriber that records each call. */
+  function rebuilding(log: BoardEvent[], target: number, failPage: (first: number) => boolean = () => false) {
+    const store = memoryCursors(log);
+    store.saveCursor({
+      name: "reports",
+      cursor: 4,
+      failures: 0,
+      nextAttemptAt: null,
+      lastError: null,
+      rebuild: { target, through: 0, pages: 0 },
+    });
+    const calls: string[] = [];
+    const subscriber: Subscriber = {
+      name: "reports",
+      async deliver({ events }) {
+        calls.push(`deliver ${events[0]?.seq}-${events.at(-1)?.seq}`);
+      },
+      rebuild: {
+        async begin() {
+          calls.push("begin");
+        },
+        async page({ events }) {
+          const first = events[0]?.seq ?? 0;
+          if (failPage(first)) throw new Error("D1 is busy");
+          calls.push(`page ${first}-${events.at(-1)?.seq}`);
+        },
+        async finish(_, seq) {
+          calls.push(`finish ${seq}`);
+        },
+      },
+    };
+    return { store, subscriber, calls };
+  }
+
+  it("replays the log a bounded page at a time, a few pages an alarm, then swaps and delivers what came during it", async () => {
+    const log = logOf(45);
+    const { store, subscriber, calls } = rebuilding(log, 45);
+    // Each run does its share and asks for the next at once; readers keep the old cursor meanwhile.
+    expect(await deliverAll(store, [subscriber], () => 1, limits)).toBe(1);
+    expect(calls).toEqual(["begin", "page 1-10", "page 11-20", "page 21-30"]);
+    expect(store.saved.get("reports")).toMatchObject({ cursor: 4, rebuild: { target: 45, through: 30, pages: 3 } });
+    // Appended while the rebuild runs: past its target, delivered after the swap.
+    log.push(...logOf(50).slice(45));
+    expect(await deliverAll(store, [subscriber], () => 2, limits)).toBeNull();
+    expect(calls.slice(4)).toEqual(["page 31-40", "page 41-45", "finish 45", "deliver 46-50"]);
+    expect(store.saved.get("reports")).toMatchObject({ cursor: 50, rebuild: null, failures: 0 });
+  });
+
+  it("stops a run once its time is spent, whatever pages it had left", async () => {
+    const { store, subscriber, calls } = rebuilding(logOf(45), 45);
+    let clock = 0;
+    const slow = () => (clock += 1_000);
+    await deliverAll(store, [subscriber], slow, { ...limits, pagesPerRun: 100, runMs: 2_500 });
+    expect(calls).toEqual(["begin", "page 1-10", "page 11-20"]);
+  });
+
+  it("after a failure goes on from the last page it saved, and begins again only when it saved none", async () => {
+    let down = true;
+    const { store, subscriber, calls } = rebuilding(logOf(25), 25, (first) => first === 11 && down);
+    expect(await deliverAll(store, [subscriber], () => 0, limits)).toBe(1_000);
+    expect(store.saved.get("reports")).toMatchObject({
+      failures: 1,
+      lastError: "D1 is busy",
+      rebuild: { through: 10, pages: 1 },
+    });
+    down = false;
+    expect(await deliverAll(store, [subscriber], () => 1_000, limits)).toBeNull();
+    expect(calls).toEqual(["begin", "page 1-10", "page 11-20", "page 21-25", "finish 25"]);
+
+    // Stopped before its first page was saved (the board restarted): what it wrote is cleared first.
+    const restarted = rebuilding(logOf(5), 5, () => down);
+    down = true;
+    await deliverAll(restarted.store, [restarted.subscriber], () => 0, limits);
+    down = false;
+    await deliverAll(restarted.store, [restarted.subscriber], () => 1_000, limits);
+    expect(restarted.calls).toEqual(["begin", "begin", "page 1-5", "finish 5"]);
   });
 });
 

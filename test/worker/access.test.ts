@@ -364,6 +364,7 @@ const MATRIX: Record<string, Row> = {
     query: () => "?from=2026-01-01&to=2026-01-31&timeZone=Europe/Paris&format=csv",
   },
   "GET /reports/timesheet": { access: SIGNED_IN, query: () => "?from=2026-01-01&to=2026-01-07" },
+  "GET /reports/delivery": { access: SIGNED_IN, query: () => "?from=2026-01-01&to=2026-01-07" },
   "GET /boards/{boardId}/subscribers": { access: BOARD_OWNER },
   "POST /boards/{boardId}/subscribers/{name}/rebuild": { access: BOARD_OWNER },
   "GET /boards/{boardId}/diagnostics": { access: BOARD_OWNER },

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { boardLogHeader, boardLogLine } from "../../src/domain/boardLog";
@@ -6,7 +6,7 @@ import type { BoardEvent } from "../../src/domain/events";
 import { replay } from "../../src/domain/evolve";
 import { cumulativeFlow, cycleTime } from "../../src/reporting/flowReports";
 import { replayFacts } from "../../src/reporting/reportFacts";
-import { reportSubscriber } from "../../src/reporting/reportProjector";
+import { otherRows, reportSubscriber } from "../../src/reporting/reportProjector";
 import { burndown, sprintSummary, velocity } from "../../src/reporting/sprintReports";
 import { timesheetGrid } from "../../src/reporting/timesheetReport";
 import { ANA, OLGA, reportsBoard } from "../fixtures/reportsBoard";
@@ -83,14 +83,54 @@ async function ok(path: string): Promise<Json> {
   return res.body;
 }
 
-/** Every report row D1 holds for the board, table by table, in primary-key order. */
-async function projection(boardId: string): Promise<Record<string, unknown[]>> {
+/** The id the board's report rows are under (report_generations; the board's own id until a rebuild). */
+async function rowsIdOf(boardId: string): Promise<string> {
+  const row = await env.DB.prepare("SELECT rows_id FROM report_generations WHERE board_id = ?").bind(boardId).first();
+  return (row?.rows_id as string | undefined) ?? boardId;
+}
+
+/** Every report row D1 holds under this id, table by table, sorted, without the id. */
+async function rowsUnder(rowsId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of REPORT_TABLES) {
-    const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE board_id = ?`).bind(boardId).all();
-    out[table] = results.map((r) => JSON.stringify(r)).sort();
+    const { results } = await env.DB.prepare(`SELECT * FROM ${table} WHERE board_id = ?`).bind(rowsId).all();
+    out[table] = results.map(({ board_id, ...row }) => JSON.stringify(row)).sort();
   }
   return out;
+}
+
+/** The board's report rows, as its reports read them. */
+async function projection(boardId: string): Promise<Record<string, unknown[]>> {
+  return rowsUnder(await rowsIdOf(boardId));
+}
+
+async function reportsSubscriber(boardId: string): Promise<Json> {
+  const res = await call("GET", `/boards/${boardId}/subscribers`);
+  expect(res.status).toBe(200);
+  return res.body.subscribers.find((s: Json) => s.name === "reports");
+}
+
+/** Runs the board's alarms until its reports are rebuilt and caught up; the progress seen after each run. */
+async function rebuildToTheEnd(boardId: string): Promise<Json[]> {
+  const seen: Json[] = [];
+  for (let run = 0; run < 50; run++) {
+    await deliver(boardId);
+    const reports = await reportsSubscriber(boardId);
+    seen.push(reports.rebuild);
+    if (reports.rebuild === null && reports.lag === 0) return seen;
+  }
+  throw new Error(`the rebuild did not finish: ${JSON.stringify(seen.at(-1))}`);
+}
+
+/** What live delivery writes for `events`, in batches as the alarm hands them over, under a board id of its own. */
+async function deliveredLive(events: BoardEvent[]): Promise<Record<string, unknown[]>> {
+  const id = `brd_reference_${crypto.randomUUID()}`;
+  const state = replay(events);
+  const subscriber = reportSubscriber(env.DB);
+  for (let i = 0; i < events.length; i += 200) {
+    await subscriber.deliver({ boardId: id, events: events.slice(i, i + 200), state });
+  }
+  return projection(id);
 }
 
 beforeAll(async () => {
@@ -260,15 +300,61 @@ describe("the projection", () => {
     const live = await projection(id);
     expect(live.report_transitions?.length).toBeGreaterThan(10);
     // Rows lost or changed behind the projector's back…
-    await env.DB.prepare("DELETE FROM report_transitions WHERE board_id = ? AND seq > 20").bind(id).run();
-    await env.DB.prepare("UPDATE report_worklogs SET seconds = 1 WHERE board_id = ?").bind(id).run();
+    const rows = await rowsIdOf(id);
+    await env.DB.prepare("DELETE FROM report_transitions WHERE board_id = ? AND seq > 20").bind(rows).run();
+    await env.DB.prepare("UPDATE report_worklogs SET seconds = 1 WHERE board_id = ?").bind(rows).run();
     expect(await projection(id)).not.toEqual(live);
     // …come back as they were after a rebuild.
     expect((await call("POST", `/boards/${id}/subscribers/reports/rebuild`)).status).toBe(202);
-    await deliver(id);
+    await rebuildToTheEnd(id);
     expect(await projection(id)).toEqual(live);
-    const subscribers = await call("GET", `/boards/${id}/subscribers`);
-    expect(subscribers.body.subscribers.find((s: Json) => s.name === "reports")).toMatchObject({ lag: 0, failures: 0 });
+    expect(await reportsSubscriber(id)).toMatchObject({ lag: 0, failures: 0, rebuild: null });
+    // The rows it replaced are gone.
+    expect((await rowsUnder(otherRows(id, await rowsIdOf(id)))).report_tasks).toEqual([]);
+  });
+
+  it("rebuilds a log of many pages over several alarms and a restart, readers seeing the old rows until the swap, and keeps what was done meanwhile", async () => {
+    const { id, key, events } = await importFixture();
+    // The tests run with pages of 10 events, 3 pages an alarm (vitest.config.ts).
+    const pages = Math.ceil(events.length / 10);
+    expect(pages).toBeGreaterThan(3);
+    await env.DB.prepare("DELETE FROM report_transitions WHERE board_id = ? AND seq > 20").bind(id).run();
+    const before = await projection(id);
+    const fresh = otherRows(id, id);
+    expect((await call("POST", `/boards/${id}/subscribers/reports/rebuild`)).status).toBe(202);
+
+    await deliver(id);
+    expect((await reportsSubscriber(id)).rebuild).toEqual({ target: events.length, through: 30, pages: 3 });
+    // Readers still see the rows they had; the fresh ones wait under the rebuild's id.
+    expect(await projection(id)).toEqual(before);
+    expect((await rowsUnder(fresh)).report_tasks?.length).toBeGreaterThan(0);
+
+    // Work goes on during the rebuild, and the board restarts in the middle of it.
+    expect((await call("POST", `/boards/${id}/tasks/${key}-3/move`, { columnId: "in_progress" })).status).toBe(200);
+    const logged = await call("POST", `/boards/${id}/tasks/${key}-3/worklogs`, {
+      timeSpent: "45m",
+      startedAt: "2026-04-01T09:00:00Z",
+    });
+    expect(logged.status, JSON.stringify(logged.body)).toBe(201);
+    await evictDurableObject(roomOf(id));
+    const progress = await rebuildToTheEnd(id);
+
+    // Pages of 10 events, at most 3 an alarm, up to the target: as many alarms as that takes.
+    const runs = [{ target: events.length, through: 30, pages: 3 }, ...progress];
+    for (const [n, p] of runs.entries()) {
+      if (p === null) continue;
+      expect(p.pages).toBeLessThanOrEqual(3 * (n + 1));
+      expect(p.through).toBe(Math.min(10 * p.pages, events.length));
+    }
+    expect(runs.length).toBeGreaterThanOrEqual(Math.ceil(pages / 3));
+    const all = await logOf(id);
+    expect(all.length).toBe(events.length + 2);
+    expect(await projection(id)).toEqual(await deliveredLive(all));
+    // Readers moved to the fresh rows at once; the old ones are gone.
+    expect(await rowsIdOf(id)).toBe(fresh);
+    expect((await rowsUnder(id)).report_tasks).toEqual([]);
+    const april = await ok(`/boards/${id}/reports/timesheet?from=2026-04-01&to=2026-04-01`);
+    expect(april.totalSeconds).toBe(45 * 60);
   });
 
   it("changes no row when any batch of events is delivered again", async () => {
@@ -341,5 +427,53 @@ describe("my time across my boards", () => {
     expect(theirSheet.body.boards.map((b: Json) => b.boardId)).toEqual([theirs.body.board.id]);
     const spying = await report(`/reports/timesheet?from=2026-02-10&to=2026-02-11&userId=${owner.id}`, other);
     expect(spying.body.totalSeconds).toBe(0);
+  });
+});
+
+describe("delivery across my boards", () => {
+  it("sums up what each board I belong to got done, and nothing of a board I do not", async () => {
+    const owner = await me();
+    const other = await signUp("Outsider");
+    const mine = [await newBoard({ name: "Delivery A" }), await newBoard({ name: "Delivery B" })];
+    const theirs = await rawCall(
+      "POST",
+      "/boards",
+      JSON.stringify({ name: "Delivery theirs", key: uniqueBoardKey("T") }),
+      {},
+      other,
+    );
+    expect(theirs.status).toBe(201);
+    const boards = [
+      { id: mine[0]?.id as string, as: owner, done: 2 },
+      { id: mine[1]?.id as string, as: owner, done: 1 },
+      { id: theirs.body.board.id as string, as: other, done: 1 },
+    ];
+    for (const board of boards) {
+      for (let n = 0; n < board.done + 1; n++) {
+        const task = await call("POST", `/boards/${board.id}/tasks`, { title: `Work ${n}` }, {}, board.as);
+        expect(task.status).toBe(201);
+        const path = `/boards/${board.id}/tasks/${task.body.task.key}/move`;
+        expect((await call("POST", path, { columnId: "in_progress" }, {}, board.as)).status).toBe(200);
+        // One task of each board stays in progress.
+        if (n < board.done) expect((await call("POST", path, { columnId: "done" }, {}, board.as)).status).toBe(200);
+      }
+      await deliver(board.id);
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const summary = await ok(`/reports/delivery?from=${today}&to=${today}`);
+    const seen = new Map(summary.boards.map((b: Json) => [b.boardId, b]));
+    expect(seen.has(theirs.body.board.id)).toBe(false);
+    expect(mine.map((b) => (seen.get(b.id) as Json)?.done)).toEqual([2, 1]);
+    expect((seen.get(mine[0]?.id) as Json).cycle).toMatchObject({ count: 2, p50Seconds: expect.any(Number) });
+    expect(summary.done).toBe(3);
+    expect(summary.throughput.at(-1).count).toBe(3);
+    // The scripted board's closed sprints give its velocity.
+    expect((seen.get(fixture.id) as Json).velocity).toEqual({ completed: [6, 9], averageCompleted: 7.5 });
+
+    const theirView = await report(`/reports/delivery?from=${today}&to=${today}&format=csv`, other);
+    expect(theirView.status).toBe(200);
+    const lines = String(theirView.body).trim().split("\r\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(new RegExp(`^${theirs.body.board.id},Delivery theirs,`));
   });
 });

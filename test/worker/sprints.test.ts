@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { boardState, call, eventCount, expectError, type Json, me, newBoard, roomOf } from "./helpers";
@@ -197,5 +197,56 @@ describe("a sprint through the API", () => {
     await me();
     const board = await newBoard({ name: "Kanban" });
     expectError(await call("POST", `/boards/${board.id}/sprints`, { name: "No" }), 422, "scrum_only");
+  });
+});
+
+describe("a board stored before sprints kept their sub-tasks and archived tasks", () => {
+  it("folds its sprints again on its first start, and rebuilds its reports with them", async () => {
+    const { id, base, keys, sprint } = await scrumBoard([
+      ["Checkout", 3],
+      ["Spike", 2],
+    ]);
+    const [checkout, spike] = keys as [string, string];
+    const sub = await call("POST", `${base}/tasks`, {
+      title: "Payment form",
+      type: "subtask",
+      parentKey: checkout,
+      originalEstimate: "4h",
+    });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+    const payment = sub.body.task.key;
+    const first = await sprint("Sprint 1");
+    await call("POST", `${base}/sprints/${first}/tasks`, { keys: [checkout, spike] });
+    await call("POST", `${base}/sprints/${first}/start`, { startDate: "2026-01-05", endDate: "2026-01-16" });
+    expect((await call("POST", `${base}/tasks/${spike}/archive`)).status).toBe(200);
+    const folded = (await call("GET", `${base}/sprints/${first}`)).body.sprint;
+    expect(folded.scopeChanges.map((c: Json) => `${c.kind} ${c.key}`)).toEqual([`removed ${spike}`]);
+    expect(folded.subtaskChanges.map((c: Json) => `${c.kind} ${c.key}`)).toEqual([`joined ${payment}`]);
+    await runDurableObjectAlarm(roomOf(id));
+
+    // Back to what a board stored at v5 held: sprints folded without those changes, no rebuild column.
+    const stub = roomOf(id);
+    await runInDurableObject(stub, (_room, state) => {
+      const sql = state.storage.sql;
+      const row = sql.exec("SELECT body FROM sprints WHERE id = ?", first).one();
+      const { subtaskChanges, ...old } = JSON.parse(String(row.body));
+      old.scopeChanges = [];
+      sql.exec("UPDATE sprints SET body = ? WHERE id = ?", JSON.stringify(old), first);
+      sql.exec("ALTER TABLE subscribers DROP COLUMN rebuild");
+      sql.exec("UPDATE meta SET value = '5' WHERE name = 'schema_version'");
+    });
+    await evictDurableObject(stub);
+
+    const again = (await call("GET", `${base}/sprints/${first}`)).body.sprint;
+    expect(again.scopeChanges).toEqual(folded.scopeChanges);
+    expect(again.subtaskChanges).toEqual(folded.subtaskChanges);
+    const subscribers = (await call("GET", `${base}/subscribers`)).body;
+    const reports = subscribers.subscribers.find((s: Json) => s.name === "reports");
+    expect(reports.rebuild).toEqual({ target: subscribers.seq, through: 0, pages: 0 });
+    for (let run = 0; run < 20 && (await runDurableObjectAlarm(roomOf(id))); run++);
+    const rebuilt = (await call("GET", `${base}/subscribers`)).body.subscribers.find((s: Json) => s.name === "reports");
+    expect(rebuilt).toMatchObject({ rebuild: null, lag: 0 });
+    const burndown = await call("GET", `${base}/reports/burndown?sprint=${first}&unit=time`);
+    expect(burndown.body.series[0].changes.map((c: Json) => `${c.kind} ${c.key}`)).toContain(`committed ${payment}`);
   });
 });

@@ -8,6 +8,7 @@ import {
   BASE,
   boardState,
   call,
+  eventCount,
   expectError,
   type Json,
   me,
@@ -42,7 +43,11 @@ async function exportBoard(boardId: string, as?: Person): Promise<Exported> {
   return { status: res.status, text: new TextDecoder().decode(await res.arrayBuffer()), headers: res.headers };
 }
 
-async function importLog(file: string | Uint8Array, query = "", as?: Person): Promise<Answer> {
+async function importLog(
+  file: string | Uint8Array | ReadableStream<Uint8Array>,
+  query = "",
+  as?: Person,
+): Promise<Answer> {
   const res = await exports.default.fetch(`${BASE}/boards/import${query}`, {
     method: "POST",
     headers: { "content-type": "application/x-ndjson", ...(await signedIn(as)) },
@@ -418,12 +423,52 @@ describe("import", () => {
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
 
     const before = await boardIds();
-    const error = expectError(await importLog("x".repeat(MAX_IMPORT_BYTES + 1)), 413, "payload_too_large");
-    expect(error.message).toContain("16 MiB");
+    // Streamed without a length: counted as it comes.
+    const chunk = new Uint8Array(1024 * 1024).fill(0x78);
+    let chunks = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (chunks++ > MAX_IMPORT_BYTES / chunk.length) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const error = expectError(await importLog(endless), 413, "payload_too_large");
+    expect(error.message).toContain("64 MiB");
     // Every other route keeps the 1 MiB limit.
     const other = await rawCall("POST", "/boards", JSON.stringify({ name: "x".repeat(1024 * 1024), key: "BIG" }));
     expect(expectError(other, 413, "payload_too_large").message).toContain("1 MiB");
     expect(await boardIds()).toEqual(before);
+  });
+
+  it("streams a log to the board a page at a time, and gives up the board it began when a later line is bad", async () => {
+    // The tests hand the board 10 events a page (vitest.config.ts): this log is many pages.
+    const key = uniqueBoardKey("P");
+    const file = syntheticLog(key, 95);
+    const before = await boardIds();
+    const broken = `${file.slice(0, file.lastIndexOf("{"))}{"seq":95,`;
+    const error = expectError(await importLog(broken, `?key=${key}`), 422, "invalid_log");
+    expect(error.details).toEqual({ line: 96 });
+    expect(await boardIds()).toEqual(before);
+    // Its key was given back: the same file, whole, imports under it.
+    const res = await importLog(file, `?key=${key}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // The log's 95 events, then the importer made owner and the log's owner removed.
+    expect(res.body.seq).toBe(97);
+    expect((await allEvents(res.body.board.id)).map((e: Json) => e.seq)).toEqual(
+      Array.from({ length: 97 }, (_, i) => i + 1),
+    );
+  });
+
+  it("takes, in pages, a log that already says the importer owns the board alone: nothing is added at its end", async () => {
+    const mine = await newBoard();
+    // A whole number of pages of 10: the last page, the one that closes the import, has no event.
+    for (let n = 0; n < 15 || (await eventCount(mine.id)) % 10 !== 0; n++) {
+      expect((await call("POST", `/boards/${mine.id}/tasks`, { title: `T${n}` })).status).toBe(201);
+    }
+    const file = await exportBoard(mine.id);
+    const res = await importLog(file.text, `?key=${uniqueBoardKey("O")}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.seq).toBe(linesOf(file.text).length - 1);
   });
 
   it("validates the options: a key must look like a board key", async () => {

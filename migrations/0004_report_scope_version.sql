@@ -1,0 +1,1 @@
+ALTER TABLE `report_boards` ADD `scope_version` integer DEFAULT 1 NOT NULL;
