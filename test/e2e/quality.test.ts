@@ -1,14 +1,21 @@
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { expect, test } from "vitest";
-import { ALICE, forgetPages, freshBoard, openBoard, personContext, screenshotOnFailure, useBrowser } from "./harness";
+import {
+  ALICE,
+  forgetPages,
+  freshBoard,
+  openBoard,
+  personContext,
+  screenshotOnFailure,
+  seriousViolations,
+  useBrowser,
+} from "./harness";
 
 // Accessibility (axe-core), keyboard shortcuts, dark mode and phone widths, on the
 // seeded demo board. LANES_DOCS_SCREENSHOTS=1 also refreshes the README's screenshots.
 
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const docs = resolve(import.meta.dirname, "../../docs");
 const saveDocs = process.env.LANES_DOCS_SCREENSHOTS === "1";
 
@@ -16,21 +23,6 @@ let browser: Browser;
 useBrowser((b) => {
   browser = b;
 });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const violations = (await page.evaluate("axe.run(document).then((r) => r.violations)")) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   if (!saveDocs) return;

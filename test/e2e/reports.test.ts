@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, expect, test } from "vitest";
@@ -15,6 +14,7 @@ import {
   openBoard,
   personContext,
   screenshotOnFailure,
+  seriousViolations,
   useBrowser,
 } from "./harness";
 
@@ -25,7 +25,6 @@ import {
 // Alice (Olga in the script) and Bob (Ana), so the reports name them.
 // LANES_DOCS_SCREENSHOTS=1 also refreshes the README's screenshots of the charts.
 
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const docs = resolve(import.meta.dirname, "../../docs");
 const saveDocs = process.env.LANES_DOCS_SCREENSHOTS === "1";
 
@@ -66,21 +65,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   if (!saveDocs) return;
   mkdirSync(docs, { recursive: true });
   await page.screenshot({ path: resolve(docs, name), fullPage: true });
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
-  const violations = (await page.evaluate("axe.run(document).then((r) => r.violations)")) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 /** The rows of a table (found by its caption), as the text of their cells. */
