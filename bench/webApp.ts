@@ -1,6 +1,6 @@
 /// <reference types="node" />
 import { generateNKeysBetween } from "fractional-indexing";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "../test/e2e/chromium";
 import { percentile } from "./load";
 
@@ -99,11 +99,17 @@ export async function boardOf(base: string, cookie: string, tasks: number, key: 
   return key;
 }
 
-/** Navigation → the first card of each column on screen and the live connection up. */
-async function timeToInteractive(browser: Browser, base: string, cookie: string, key: string): Promise<number> {
+/** A fresh browser context signed in with `cookie`. */
+async function signedIn(browser: Browser, base: string, cookie: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
   const [name, value] = cookie.split("=", 2) as [string, string];
   await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: "Lax" }]);
+  return context;
+}
+
+/** Navigation → the first card of each column on screen and the live connection up. */
+async function timeToInteractive(browser: Browser, base: string, cookie: string, key: string): Promise<number> {
+  const context = await signedIn(browser, base, cookie);
   const page = await context.newPage();
   try {
     const started = performance.now();
@@ -190,9 +196,7 @@ export async function measureWebApp(
       figures.large.interactiveMs.push(await timeToInteractive(browser, base, cookie, largeKey));
     }
     progress(`web app: ${plan.drags} drags across the large board`);
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1400, height: 900 } });
-    const [name, value] = cookie.split("=", 2) as [string, string];
-    await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: "Lax" }]);
+    const context = await signedIn(browser, base, cookie);
     const page = await context.newPage();
     await page.goto(`/p/${largeKey}`);
     await page.locator('.sync[data-status="online"]').waitFor();

@@ -241,7 +241,9 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
     }
     changes.sprints.put.push(sprintRow(boardId, sprint));
     // Scope changes are kept on the sprint; this batch writes those it made.
-    for (const c of sprint.scopeChanges) {
+    // Sub-tasks joining and leaving carry no points of their own.
+    const made = [...sprint.scopeChanges, ...sprint.subtaskChanges.map((c) => ({ ...c, points: null }))];
+    for (const c of made) {
       if (c.seq < first.seq || c.seq > last.seq) continue;
       changes.scope.push({
         boardId,
@@ -250,20 +252,7 @@ export function reportChanges(boardId: string, events: readonly BoardEvent[], st
         key: c.key,
         kind: c.kind,
         points: c.points,
-        previousPoints: c.previousPoints ?? null,
-        at: c.at,
-      });
-    }
-    for (const c of sprint.subtaskChanges) {
-      if (c.seq < first.seq || c.seq > last.seq) continue;
-      changes.scope.push({
-        boardId,
-        sprintId: id,
-        seq: c.seq,
-        key: c.key,
-        kind: c.kind,
-        points: null,
-        previousPoints: null,
+        previousPoints: ("previousPoints" in c ? c.previousPoints : null) ?? null,
         at: c.at,
       });
     }

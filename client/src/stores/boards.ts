@@ -71,19 +71,16 @@ let loadingBoards: Promise<void> | null = null;
  * the list is there a round trip sooner; signed out, the refusal is dropped.
  */
 function prefetchBoards(): void {
-  loadingBoards ??= api.boards().then(
-    ({ boards }) => {
-      loadingBoards = null;
-      setState({ boards, boardsLoaded: true, error: null });
-    },
-    () => {
-      loadingBoards = null;
-    },
-  );
+  requestBoards(() => {});
 }
 
 /** Loads the list of boards; callers at the same time share one request. */
 export function loadBoards(): Promise<void> {
+  return requestBoards((error) => setState({ boardsLoaded: true, error: error.message }));
+}
+
+/** One request for the list at a time, whoever asks; `failed` says what a refusal means to the first asker. */
+function requestBoards(failed: (error: Error) => void): Promise<void> {
   loadingBoards ??= api.boards().then(
     ({ boards }) => {
       loadingBoards = null;
@@ -91,7 +88,7 @@ export function loadBoards(): Promise<void> {
     },
     (error) => {
       loadingBoards = null;
-      setState({ boardsLoaded: true, error: (error as Error).message });
+      failed(error as Error);
     },
   );
   return loadingBoards;
