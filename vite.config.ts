@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { cloudflare } from "@cloudflare/vite-plugin";
-import { defineConfig, type Plugin } from "vite";
+import { defineConfig, type Plugin, transformWithOxc } from "vite";
 import solid from "vite-plugin-solid";
 
 const here = import.meta.dirname;
@@ -28,6 +29,44 @@ function apiReferenceBundle(): Plugin {
   };
 }
 
+/**
+ * Writes client/src/bootScript.ts into the head of index.html, so the page's first
+ * requests leave before the app's bundle has arrived, and writes the response
+ * headers (client/_headers) beside the built page with that script's hash added to
+ * the CSP's script-src: the policy allows no other inline script. The hash is taken
+ * from the page as written, so it is the hash of exactly what the browser runs.
+ */
+function bootScript(): Plugin {
+  const source = resolve(here, "client/src/bootScript.ts");
+  return {
+    name: "lanes-boot-script",
+    applyToEnvironment: (environment) => environment.name === "client",
+    async transformIndexHtml() {
+      const { code } = await transformWithOxc(readFileSync(source, "utf8"), source, { lang: "ts" });
+      // Its comments stay in the source. First in the head: a script after a stylesheet would wait for it.
+      const children = code.replace(/^\s*\/\/.*\n/gm, "").trim();
+      return [{ tag: "script", children, injectTo: "head-prepend" }];
+    },
+    writeBundle(options) {
+      const dir = options.dir ?? resolve(here, "dist/client");
+      const page = readFileSync(join(dir, "index.html"), "utf8");
+      const inline = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
+      if (inline.length !== 1)
+        this.error(`index.html should have one inline script (the boot script), not ${inline.length}`);
+      const hash = createHash("sha256")
+        .update(inline[0] ?? "")
+        .digest("base64");
+      const headers = readFileSync(resolve(here, "client/_headers"), "utf8");
+      if (!headers.includes("script-src 'self';"))
+        this.error("client/_headers has no script-src 'self'; to add the hash to");
+      writeFileSync(
+        join(dir, "_headers"),
+        headers.replace("script-src 'self';", `script-src 'self' 'sha256-${hash}';`),
+      );
+    },
+  };
+}
+
 // One dev server for everything: the Solid app with hot reload, and the Worker,
 // its Durable Objects and local D1 in workerd, on one origin.
 
@@ -36,6 +75,7 @@ export default defineConfig({
   plugins: [
     solid(),
     apiReferenceBundle(),
+    bootScript(),
     cloudflare({
       configPath: resolve(here, "wrangler.toml"),
       // LANES_STATE lets the browser tests run a server with its own data.

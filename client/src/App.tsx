@@ -20,7 +20,7 @@ import { Bell } from "./components/Inbox";
 import { Projects } from "./components/Projects";
 import { Settings } from "./components/Settings";
 import { SignIn } from "./components/SignIn";
-import { boardsStore, closeBoard, loadBoards, openBoardByKey, prefetchBoard } from "./stores/boards";
+import { boardsStore, closeBoard, loadBoards, openBoardByKey } from "./stores/boards";
 import { startInbox, stopInbox } from "./stores/inbox";
 
 // The reports and their charting library load when first opened: the board, what
@@ -33,10 +33,7 @@ import { checkSession, sessionStore, signOut } from "./stores/session";
 import { dismissToast, toastStore } from "./stores/toasts";
 
 export function App() {
-  onMount(() => {
-    void checkSession();
-    prefetchBoard(route.boardKey ?? null);
-  });
+  onMount(() => void checkSession());
   return (
     <Show when={sessionStore.checked} fallback={<Loading what="Lanes" />}>
       <Show when={sessionStore.user} fallback={<SignIn />}>

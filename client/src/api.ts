@@ -2,6 +2,7 @@ import type { AppType } from "@lanes/server/api/app";
 import { type ClientRequestOptions, type ClientResponse, hc } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { ClientMessage } from "../../src/domain/protocol";
+import { early, earlySnapshot } from "./boot";
 import type { CommandAnswer } from "./sync/SyncEngine";
 
 // The SPA's only door to the server. Stores call it; components never fetch. Requests
@@ -77,6 +78,11 @@ function params<P extends Record<string, string>>(values: P): P {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)])) as P;
 }
 const onBoard = (boardId: string) => ({ param: params({ boardId }) });
+
+/** The answer the page's first script already asked for, when there is one (see boot.ts); else the request. */
+function orEarly<R>(answer: Promise<Response> | null, request: () => Promise<R>): Promise<R> {
+  return answer ? (answer as Promise<unknown> as Promise<R>) : request();
+}
 const onTask = (boardId: string, key: string) => ({ param: params({ boardId, key }) });
 
 /**
@@ -128,15 +134,21 @@ function requestReport(boardId: string | null, name: ReportName, query: ReportQu
 
 export const api = {
   sendCommand,
-  me: () => read(client.me.$get()),
+  me: () => read(orEarly(early("me"), () => client.me.$get())),
   login: (email: string, password: string) => read(client.auth.login.$post({ json: { email, password } })),
   signup: (email: string, name: string, password: string) =>
     read(client.auth.signup.$post({ json: { email, name, password } })),
   logout: () => done(client.auth.logout.$post()),
-  boards: () => read(client.boards.$get()),
+  boards: () => read(orEarly(early("boards"), () => client.boards.$get())),
   createBoard: (input: { name: string; key: string; mode: "kanban" | "scrum" }) =>
     read(client.boards.$post({ json: input })),
-  snapshot: (boardId: string) => read(board.snapshot.$get({ ...onBoard(boardId), query: { stamps: "false" } })),
+  /** By the board's id or its key (WEB). */
+  snapshot: (boardIdOrKey: string) =>
+    read(
+      orEarly(earlySnapshot(boardIdOrKey), () =>
+        board.snapshot.$get({ ...onBoard(boardIdOrKey), query: { stamps: "false" } }),
+      ),
+    ),
   stateAt: (boardId: string, at: number) => read(board.state.$get({ ...onBoard(boardId), query: { at: String(at) } })),
   events: (boardId: string, after: number, limit: number) =>
     read(board.events.$get({ ...onBoard(boardId), query: { after: String(after), limit: String(limit) } })),

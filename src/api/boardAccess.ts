@@ -26,22 +26,36 @@ export interface OpenBoard {
   room: ReturnType<typeof roomOf>;
 }
 
-export async function openBoard(c: Context<AppEnv>, boardId: string, access: Access): Promise<OpenBoard> {
+/**
+ * `orKey`: the route also takes the board's key (WEB) in place of its id, as the
+ * web app's first load does, knowing only the address. Such a route works on the
+ * board by `row.id` from then on.
+ */
+export async function openBoard(
+  c: Context<AppEnv>,
+  boardId: string,
+  access: Access,
+  options: { orKey?: boolean } = {},
+): Promise<OpenBoard> {
   const known = c.var.boardAccess;
+  const byKey = options.orKey === true && BOARD_KEY.test(boardId);
   const found =
-    known?.boardId === boardId
+    known?.boardId === boardId && !byKey
       ? known.found
       : await directory(c)
           .select({ row: boards, role: memberships.role })
           .from(boards)
           .innerJoin(memberships, and(eq(memberships.boardId, boards.id), eq(memberships.userId, c.var.actor.id)))
-          .where(and(eq(boards.id, boardId), isNull(boards.deletedAt)))
+          .where(and(byKey ? eq(boards.key, boardId) : eq(boards.id, boardId), isNull(boards.deletedAt)))
           .get();
   if (!found) throw boardNotFound();
   const refused = refusal(found.role, access);
   if (refused) throw fromDomain(refused);
-  return { row: found.row, role: found.role, room: roomOf(c.env, boardId) };
+  return { row: found.row, role: found.role, room: roomOf(c.env, found.row.id) };
 }
+
+/** A board's key, as opposed to its id (ids are lower case). */
+const BOARD_KEY = /^[A-Z][A-Z0-9]{1,9}$/;
 
 export function roomOf(env: Env, boardId: string) {
   return env.BOARD_ROOM.get(env.BOARD_ROOM.idFromName(boardId));

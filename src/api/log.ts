@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
 import { z } from "zod";
 import { commandEnvelopeSchema } from "../domain/commands";
 import { openBoard, settle } from "./boardAccess";
@@ -25,7 +26,7 @@ const snapshotRoute = logRoutes.openapi(
     tags: ["Log"],
     summary: "The whole board with its seq, for a first load",
     description:
-      "Answers 304 to `If-None-Match: \"<seq>\"` when nothing happened since. `stamps=false` leaves out each task's `stamps` (who last changed each field, at which seq): two thirds of a large board's bytes, and not needed to show the board or to send commands, since the board decides conflicts itself.",
+      "The board may be named by its key (`WEB`) instead of its id: a page that knows only its address loads the board in one request. Answers 304 to `If-None-Match: \"<seq>\"` when nothing happened since. `stamps=false` leaves out each task's `stamps` (who last changed each field, at which seq): two thirds of a large board's bytes, and not needed to show the board or to send commands, since the board decides conflicts itself.",
     request: {
       params: boardParams,
       query: z.object({
@@ -42,16 +43,19 @@ const snapshotRoute = logRoutes.openapi(
     },
   }),
   async (c) => {
-    const board = await openBoard(c, c.req.valid("param").boardId, "read");
+    const board = await openBoard(c, c.req.valid("param").boardId, "read", { orKey: true });
     const stamps = c.req.valid("query").stamps !== "false";
-    const snapshot = await board.room.snapshot({ stamps });
-    if (!snapshot?.board)
+    const snapshot = await board.room.snapshotJson({ stamps });
+    if (!snapshot)
       throw new ApiError(404, "board_not_found", "This board does not exist, or you do not have access to it.");
     const etag = stamps ? `"${snapshot.seq}"` : `"${snapshot.seq}-lean"`;
     c.header("ETag", etag);
     c.header("Cache-Control", "private, no-cache");
     if (matchesNoneMatch(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
-    return c.json({ ...snapshot, board: snapshot.board }, 200);
+    // The board's own JSON of the snapshot, sent as it is (it is what snapshotSchema describes).
+    c.header("Content-Type", "application/json");
+    return c.body(snapshot.json, 200) as unknown as Response &
+      TypedResponse<z.output<typeof snapshotSchema>, 200, "json">;
   },
 );
 

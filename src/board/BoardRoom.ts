@@ -64,6 +64,8 @@ export class BoardRoom extends DurableObject<Env> {
   private readonly rebuildLimits: RebuildLimits;
   /** The time webhook retries are scheduled by; a test moves it forward instead of waiting hours. */
   private clock: () => number = Date.now;
+  /** The last snapshot's JSON (see snapshotJson). */
+  private lastSnapshot: { seq: number; stamps: boolean; json: string } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -245,6 +247,22 @@ export class BoardRoom extends DurableObject<Env> {
   snapshot(options: { stamps?: boolean } = {}): Snapshot | null {
     const state = this.store.state;
     return state.board ? snapshotOf(state, options) : null;
+  }
+
+  /**
+   * The snapshot as the JSON the API sends, null for a board that is not there. The
+   * last one made is kept until the next event: everyone who opens the board in
+   * between gets the same text, and a large board crosses to the Worker as one
+   * string instead of thousands of objects.
+   */
+  snapshotJson(options: { stamps?: boolean } = {}): { seq: number; json: string } | null {
+    const state = this.store.state;
+    if (!state.board) return null;
+    const stamps = options.stamps !== false;
+    const kept = this.lastSnapshot;
+    if (kept?.seq === state.seq && kept.stamps === stamps) return kept;
+    this.lastSnapshot = { seq: state.seq, stamps, json: JSON.stringify(snapshotOf(state, { stamps })) };
+    return this.lastSnapshot;
   }
 
   columns(): { seq: number; columns: Column[] } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reconnectDelay } from "../../client/src/sync/backoff";
-import { memoryPendingStore } from "../../client/src/sync/pendingStore";
+import { memoryPendingStore, type PendingStore } from "../../client/src/sync/pendingStore";
 import { type Settlement, SyncEngine, type SyncEngineOptions } from "../../client/src/sync/SyncEngine";
 import type { BoardState } from "../../src/domain/model";
 import { MAX_CATCH_UP_EVENTS } from "../../src/domain/protocol";
@@ -337,6 +337,37 @@ describe("the sync engine", () => {
     await online(board, engine);
     expect(cmdOpIds(board)).toEqual(["op-saved-0001", early]);
     expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "From last time", priority: "high" });
+  });
+
+  it("opens its connection while the saved queue is read, and says hello only once the queue is known", async () => {
+    const board = fakeLiveBoard();
+    board.foreign({ type: "createTask", task: { title: "Card" } });
+    const seq = board.store.state.seq;
+    const saved = {
+      opId: "op-saved-0002",
+      baseSeq: seq,
+      command: { type: "updateTask" as const, key: "WEB-1", changes: { title: "Saved offline" } },
+      provisional: {},
+    };
+    let release: () => void = () => {};
+    const slow: PendingStore = {
+      load: () => new Promise((resolve) => (release = () => resolve([saved]))),
+      save: async () => {},
+    };
+    const { engine } = client(board, { pendingStore: slow, initial: structuredClone(board.store.state) });
+    const started = engine.start();
+    expect(board.sockets).toHaveLength(1);
+    board.accept(board.last());
+    expect(board.last().sent).toEqual([]);
+
+    release();
+    await started;
+    board.settle();
+    expect(board.last().sent[0]).toEqual({ type: "hello", protocol: 2, since: seq });
+    expect(cmdOpIds(board)).toEqual(["op-saved-0002"]);
+    expect(engine.status).toBe("online");
+    expect(board.store.state.tasks["WEB-1"]?.title).toBe("Saved offline");
+    expect(shown(engine.state)).toEqual(shown(board.store.state));
   });
 
   it("points edits of a task created offline at the key the board gives it", async () => {

@@ -11,6 +11,7 @@ import {
   newBoard,
   rawCall,
   roomOf,
+  signUp,
 } from "./helpers";
 
 // The board as a log: the snapshot and its ETag, the paged events, time travel,
@@ -85,6 +86,32 @@ describe("snapshot", () => {
 
     const bad = await call("GET", `/boards/${id}/snapshot?stamps=no`);
     expectError(bad, 400, "invalid_request");
+  });
+
+  it("is found by the board's key as by its id, for its members only; other routes take ids only", async () => {
+    const { id, key } = await newBoard();
+    await createTask(id, "Named by key");
+    const byId = await call("GET", `/boards/${id}/snapshot?stamps=false`);
+    const byKey = await call("GET", `/boards/${key}/snapshot?stamps=false`);
+    expect(byKey.status).toBe(200);
+    expect(byKey.headers.get("etag")).toBe(byId.headers.get("etag"));
+    expect(byKey.body).toEqual(byId.body);
+
+    // A stranger learns nothing: their answer for a real key is the one for a key nobody has.
+    const stranger = await signUp("Stranger");
+    const theirs = await call("GET", `/boards/${key}/snapshot`, undefined, {}, stranger);
+    const nobodys = await call("GET", "/boards/ZZNOBODY9/snapshot", undefined, {}, stranger);
+    expectError(theirs, 404, "board_not_found");
+    expect(theirs.body).toEqual(nobodys.body);
+    expectError(await call("GET", `/boards/${key}/snapshot`, undefined, {}, null), 401, "not_signed_in");
+    // Once a member, the key works for them too; removed, it stops at once.
+    const added = await call("POST", `/boards/${id}/members`, { email: stranger.email, role: "viewer" });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect((await call("GET", `/boards/${key}/snapshot`, undefined, {}, stranger)).status).toBe(200);
+    expect((await call("DELETE", `/boards/${id}/members/${stranger.id}`)).status).toBe(204);
+    expectError(await call("GET", `/boards/${key}/snapshot`, undefined, {}, stranger), 404, "board_not_found");
+
+    expectError(await call("GET", `/boards/${key}/events?after=0`), 404, "board_not_found");
   });
 });
 

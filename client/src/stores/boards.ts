@@ -1,11 +1,10 @@
 import { batch } from "solid-js";
-import { createStore, reconcile, unwrap } from "solid-js/store";
+import { $RAW, createStore, reconcile, unwrap } from "solid-js/store";
 import { decide } from "../../../src/domain/decide";
 import type { FieldConflict } from "../../../src/domain/errors";
 import type { BoardState, Comment, Role, Worklog } from "../../../src/domain/model";
 import type { PresenceEntry } from "../../../src/domain/protocol";
-import type { Snapshot } from "../../../src/domain/views";
-import { api, type BoardSummary } from "../api";
+import { ApiFailure, api, type BoardSummary } from "../api";
 import { boardStateFromSnapshot } from "../sync/boardMessages";
 import { browserTransport } from "../sync/browserTransport";
 import { indexedDbPendingStore } from "../sync/indexedDbPendingStore";
@@ -67,28 +66,20 @@ let engine: SyncEngine | null = null;
 let loadingBoards: Promise<void> | null = null;
 
 /**
- * Asks for the boards at once, before the session check has answered: signed in,
- * the list is there a round trip sooner; signed out, the refusal is dropped.
+ * Loads the list of boards; callers at the same time share one request. The board
+ * on screen does not wait for it, so a failure here is said in a toast, and `error`
+ * stays the board's.
  */
-function prefetchBoards(): void {
-  requestBoards(() => {});
-}
-
-/** Loads the list of boards; callers at the same time share one request. */
 export function loadBoards(): Promise<void> {
-  return requestBoards((error) => setState({ boardsLoaded: true, error: error.message }));
-}
-
-/** One request for the list at a time, whoever asks; `failed` says what a refusal means to the first asker. */
-function requestBoards(failed: (error: Error) => void): Promise<void> {
   loadingBoards ??= api.boards().then(
     ({ boards }) => {
       loadingBoards = null;
-      setState({ boards, boardsLoaded: true, error: null });
+      setState({ boards, boardsLoaded: true });
     },
     (error) => {
       loadingBoards = null;
-      failed(error as Error);
+      setState({ boardsLoaded: true });
+      toast(`Your projects could not be loaded: ${(error as Error).message}`);
     },
   );
   return loadingBoards;
@@ -105,79 +96,63 @@ export async function createBoard(input: { name: string; key: string; mode: "kan
   }
 }
 
-/** Board ids by key, as last opened in this browser. */
-const KNOWN_IDS = "lanes.boardIds";
-let earlySnapshot: { boardId: string; answer: Promise<Snapshot> } | null = null;
+/** The key of the board being opened, until its snapshot is on screen. */
+let opening: string | null = null;
 
-function knownIds(): Record<string, string> {
+/**
+ * Shows the board with this key (WEB): its last state at once, then live. The
+ * snapshot is asked for by the key, so nothing waits for the list of boards, and on
+ * a board's address the page's first script has already asked (boot.ts). Whether
+ * this person may see it is the server's answer: a board that is not theirs and
+ * one that does not exist are the same 404.
+ */
+export async function openBoardByKey(key: string): Promise<void> {
+  if (opening === key || (state.board?.board?.key === key && !opening)) return;
+  closeBoard();
+  opening = key;
+  setState({ loading: true, error: null });
   try {
-    const known = JSON.parse(localStorage.getItem(KNOWN_IDS) ?? "{}");
-    return typeof known === "object" && known !== null ? known : {};
-  } catch {
-    return {};
+    const snapshot = await api.snapshot(key);
+    if (opening !== key) return;
+    const board = boardStateFromSnapshot(snapshot.seq, snapshot);
+    if (!board?.board) throw new Error("This board cannot be shown by this version of Lanes; reload the page.");
+    const boardId = board.board.id;
+    opening = null;
+    const me = sessionStore.user?.id ?? "";
+    const role = board.members[me]?.role ?? "viewer";
+    // Live first: the connection opens while the board is drawn. The engine gets its own
+    // copy, made before the store has wrapped any of the board (a copy after is slower).
+    goLive(boardId, structuredClone(board), role);
+    setState({
+      board: plainAlready(board),
+      boardId,
+      boardVersion: state.boardVersion + 1,
+      loading: false,
+      live: { ...state.live, role },
+    });
+  } catch (error) {
+    if (opening !== key) return;
+    opening = null;
+    const hidden = error instanceof ApiFailure && error.status === 404;
+    setState({
+      loading: false,
+      error: hidden ? `There is no board ${key} you can see; pick one from your projects.` : (error as Error).message,
+    });
   }
 }
 
 /**
- * A page opened on a board's URL asks for that board's snapshot at once when this
- * browser has opened it before, alongside the session check and the list of boards
- * instead of after them. The list still decides: an id that is no longer this
- * person's board (or another person's) is refused by the server and never shown.
+ * Marks a board fresh from JSON as holding no store proxies, the mark the store's
+ * own proxies answer with: setting it then skips the walk over every row and field
+ * that looks for proxies to take out (a tenth of a second on a 5,000-task board).
  */
-export function prefetchBoard(key: string | null): void {
-  prefetchBoards();
-  const boardId = key ? knownIds()[key] : undefined;
-  if (!boardId) return;
-  const answer = api.snapshot(boardId);
-  // Unused, or refused: the regular way asks again.
-  answer.catch(() => {});
-  earlySnapshot = { boardId, answer };
-}
-
-function rememberId(key: string, boardId: string): void {
-  try {
-    localStorage.setItem(KNOWN_IDS, JSON.stringify({ ...knownIds(), [key]: boardId }));
-  } catch {
-    // Storage full or blocked: the next load just asks in order.
-  }
-}
-
-/** Shows the board with this key (WEB): its last state at once, then live. */
-export async function openBoardByKey(key: string): Promise<void> {
-  if (!state.boardsLoaded) await loadBoards();
-  // The prefetch may have been refused (signed out when it left): ask again.
-  if (!state.boardsLoaded) await loadBoards();
-  const summary = state.boards.find((b) => b.key === key);
-  if (!summary) {
-    closeBoard();
-    setState({ error: `There is no board ${key} you can see; pick one from your projects.`, loading: false });
-    return;
-  }
-  if (state.boardId === summary.id && state.board) return;
-  closeBoard();
-  setState({ boardId: summary.id, loading: true, error: null });
-  const early = earlySnapshot?.boardId === summary.id ? earlySnapshot.answer : null;
-  earlySnapshot = null;
-  try {
-    const snapshot = await (early ? early.catch(() => api.snapshot(summary.id)) : api.snapshot(summary.id));
-    rememberId(key, summary.id);
-    const board = boardStateFromSnapshot(snapshot.seq, snapshot);
-    if (state.boardId !== summary.id) return;
-    if (!board) throw new Error("This board cannot be shown by this version of Lanes; reload the page.");
-    const me = sessionStore.user?.id ?? "";
-    setState({
-      board,
-      boardVersion: state.boardVersion + 1,
-      loading: false,
-      live: { ...state.live, role: board.members[me]?.role ?? "viewer" },
-    });
-    goLive(summary.id, board);
-  } catch (error) {
-    setState({ loading: false, error: (error as Error).message });
-  }
+function plainAlready(board: BoardState): BoardState {
+  Object.defineProperty(board, $RAW, { value: board });
+  return board;
 }
 
 export function closeBoard(): void {
+  opening = null;
   engine?.stop();
   engine = null;
   setState({
@@ -253,12 +228,12 @@ export function boardIdOf(key: string): string | null {
   return state.boards.find((b) => b.key === key)?.id ?? null;
 }
 
-function goLive(boardId: string, initial: BoardState): void {
+function goLive(boardId: string, initial: BoardState, role: Role): void {
   const userId = sessionStore.user?.id ?? "";
   const live = new SyncEngine({
     transport: browserTransport(boardId),
     pendingStore: indexedDbPendingStore(boardId, userId),
-    actor: { userId, role: state.live.role },
+    actor: { userId, role },
     sendLarge: (message) => api.sendCommand(boardId, message),
     initial,
   });

@@ -1,5 +1,6 @@
 import { createStore } from "solid-js/store";
 import { ApiFailure, api, type User } from "../api";
+import { forgetEarly } from "../boot";
 
 // Who is signed in. The session itself is an HttpOnly cookie the page never sees.
 
@@ -18,6 +19,7 @@ export async function checkSession(): Promise<void> {
     const { user } = await api.me();
     setState({ user, checked: true, error: null });
   } catch (error) {
+    forgetEarly();
     setState({
       user: null,
       checked: true,
@@ -27,6 +29,7 @@ export async function checkSession(): Promise<void> {
 }
 
 export async function signIn(email: string, password: string): Promise<void> {
+  forgetEarly();
   try {
     const { user } = await api.login(email, password);
     setState({ user, error: null });
@@ -36,6 +39,7 @@ export async function signIn(email: string, password: string): Promise<void> {
 }
 
 export async function signUp(email: string, name: string, password: string): Promise<void> {
+  forgetEarly();
   try {
     const { user } = await api.signup(email, name, password);
     setState({ user, error: null });
@@ -49,6 +53,7 @@ export function clearSessionError(): void {
 }
 
 export async function signOut(): Promise<void> {
+  forgetEarly();
   await api.logout().catch(() => {});
   setState({ user: null, error: null });
 }

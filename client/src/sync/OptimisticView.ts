@@ -34,21 +34,38 @@ export type ViewChanges = Touched | "all";
  */
 export class OptimisticView {
   private view: BoardState | null = null;
+  /**
+   * After a seed, and while nothing is pending, the view is the confirmed state
+   * itself: copying a large board is the one slow step of opening it. It gets its
+   * own copy at the first pending command, or earlier through `prepare`.
+   */
+  private shared: BoardState | null = null;
   /** Rows where the view differs from the confirmed state: those the queue's commands touched. */
   private pendingRows: Touched = noneTouched();
   private unread: ViewChanges = noneTouched();
   provisionalKeys = new Map<string, string>();
 
-  /** Starts from a board the reader already holds a copy of: nothing to read yet. */
+  /**
+   * Starts from a board the reader already holds a copy of: nothing to read yet. The
+   * view shares `confirmed` (the caller's, folded in place) until it needs its own.
+   */
   seed(confirmed: BoardState): void {
-    this.view = structuredClone(confirmed);
+    this.view = null;
+    this.shared = confirmed;
     this.pendingRows = noneTouched();
     this.unread = noneTouched();
   }
 
+  /** Gives the view its own copy now if it still shares the confirmed state: for a quiet moment, so the first change need not wait for it. */
+  prepare(): void {
+    if (this.shared === null) return;
+    this.view = structuredClone(this.shared);
+    this.shared = null;
+  }
+
   /** The view; null until the first update or seed. Folded in place: read, never keep or change. */
   get state(): BoardState | null {
-    return this.view;
+    return this.view ?? this.shared;
   }
 
   /**
@@ -62,6 +79,17 @@ export class OptimisticView {
     actor: Actor,
     at: string,
   ): void {
+    if (this.shared !== null) {
+      const same = this.shared === confirmed && confirmedRows !== "all";
+      if (same && queue.length === 0) {
+        // Still the confirmed state itself: what its events changed is what changed.
+        this.unread = this.unread === "all" ? "all" : union(this.unread, confirmedRows);
+        this.provisionalKeys = new Map();
+        return;
+      }
+      if (same) this.prepare();
+      else this.shared = null;
+    }
     const view = this.view;
     if (view === null || confirmedRows === "all") {
       this.view = structuredClone(confirmed);

@@ -70,7 +70,8 @@ export interface SyncEngineOptions {
   /**
    * The board as the app already loaded it (say, over REST): the engine starts from
    * it and asks only for what happened since, and reports changes relative to it.
-   * The engine keeps its own copies.
+   * The engine keeps this object and folds events into it: it is the engine's from
+   * then on, so give it a copy of what anything else holds.
    */
   initial?: BoardState;
   backoff?: BackoffOptions;
@@ -168,6 +169,8 @@ export class SyncEngine {
   private stale = true;
   /** A hello asking from before the confirmed seq is out, for the keys of tasks created here (see recallKeys). */
   private recalling = false;
+  /** The connection opened before the saved queue was read: its hello waits for the queue. */
+  private openedEarly: Link | null = null;
 
   constructor(options: SyncEngineOptions) {
     this.transport = options.transport;
@@ -182,7 +185,7 @@ export class SyncEngine {
     this.onSettled = options.onSettled;
     this.actor = options.actor ?? { userId: "", role: "member" };
     if (options.initial) {
-      this.confirmedState = structuredClone(options.initial);
+      this.confirmedState = options.initial;
       this.view.seed(options.initial);
     }
   }
@@ -254,6 +257,9 @@ export class SyncEngine {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    // The connection is opened while the saved queue is read (and the caller draws
+    // the board); the hello, whose seq depends on the queue, waits for it.
+    this.connect();
     let stored: unknown[] = [];
     try {
       stored = await this.store.load();
@@ -270,7 +276,9 @@ export class SyncEngine {
     this.queue = [...loaded, ...this.queue];
     this.restored = true;
     this.persist();
-    this.connect();
+    const early = this.openedEarly;
+    this.openedEarly = null;
+    if (early !== null && this.link === early) this.opened();
     this.changed();
   }
 
@@ -365,6 +373,10 @@ export class SyncEngine {
   }
 
   private opened(): void {
+    if (!this.restored) {
+      this.openedEarly = this.link;
+      return;
+    }
     const since = this.neededSince();
     // Asking from before the confirmed seq is itself the recall of a missing key (see recallKeys).
     this.recalling = since < (this.confirmedState?.seq ?? 0);
@@ -535,6 +547,8 @@ export class SyncEngine {
     this.synced = true;
     this.attempts = 0;
     this.setStatus("online");
+    // Once caught up, the view takes its own copy of the board, so that the first change shows without waiting for it.
+    this.clock.setTimeout(() => this.view.prepare(), 0);
     this.retireAcked();
     if (this.recallKeys()) return;
     this.sharePresence();
