@@ -445,6 +445,14 @@ export function BoardView(props: BoardViewProps) {
         gap: CARD_GAP_PX,
         overscan: 6,
         getItemKey: (index) => cards()[index]?.key ?? index,
+        // A card is sized by the resize observer, which reports every new card's size after
+        // one layout; the default reads each card's height as it mounts, a layout per card.
+        measureElement: (element, entry, instance) => {
+          const box = entry?.borderBoxSize[0];
+          if (box) return Math.round(box.blockSize);
+          const index = instance.indexFromElement(element);
+          return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? CARD_ESTIMATE_PX;
+        },
         // The carried card stays in the page while the cell scrolls, so keyboard focus stays on it.
         rangeExtractor: (range) => {
           const indexes = defaultRangeExtractor(range);

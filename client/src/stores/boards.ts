@@ -9,6 +9,7 @@ import { boardStateFromSnapshot } from "../sync/boardMessages";
 import { browserTransport } from "../sync/browserTransport";
 import { indexedDbPendingStore } from "../sync/indexedDbPendingStore";
 import { nothingChanged, ROW_KINDS, type RowKind, type ViewChanges } from "../sync/OptimisticView";
+import { plainCopy } from "../sync/plainCopy";
 import { type ClientCommand, type PresenceActivity, SyncEngine, type SyncStatus } from "../sync/SyncEngine";
 import { sessionStore } from "./session";
 import { toast } from "./toasts";
@@ -120,9 +121,8 @@ export async function openBoardByKey(key: string): Promise<void> {
     opening = null;
     const me = sessionStore.user?.id ?? "";
     const role = board.members[me]?.role ?? "viewer";
-    // Live first: the connection opens while the board is drawn. The engine gets its own
-    // copy, made before the store has wrapped any of the board (a copy after is slower).
-    goLive(boardId, structuredClone(board), role);
+    // Live first: the connection opens while the board is drawn. The engine gets its own copy.
+    goLive(boardId, plainCopy(board), role);
     setState({
       board: plainAlready(board),
       boardId,
@@ -278,7 +278,7 @@ function showChanges(board: BoardState, changes: ViewChanges): void {
   if (nothingChanged(changes)) return;
   setState("boardVersion", (v) => v + 1);
   if (changes === "all") {
-    setState("board", reconcile(structuredClone(board), { key: "key", merge: true }));
+    setState("board", reconcile(plainCopy(board), { key: "key", merge: true }));
     return;
   }
   if (!state.board) return;
@@ -289,13 +289,13 @@ function showChanges(board: BoardState, changes: ViewChanges): void {
     for (const id of changes[kind]) {
       const row = rows[id];
       // Solid deletes a property set to undefined.
-      setRow("board", kind, id, row === undefined ? undefined : reconcile(structuredClone(row)));
+      setRow("board", kind, id, row === undefined ? undefined : reconcile(plainCopy(row)));
     }
   }
   if (state.board.nextNumber !== board.nextNumber) setState("board", "nextNumber", board.nextNumber);
   if (changes.board) {
-    setState("board", "board", reconcile(structuredClone(board.board)));
-    setState("board", "settings", reconcile(structuredClone(board.settings)));
+    setState("board", "board", reconcile(plainCopy(board.board)));
+    setState("board", "settings", reconcile(plainCopy(board.settings)));
   }
 }
 

@@ -2,6 +2,7 @@ import { noneTouched, type Touched } from "../../../src/domain/evolve";
 import type { BoardState } from "../../../src/domain/model";
 import { type Actor, applyQueue } from "./optimisticState";
 import type { PendingCommand } from "./pendingStore";
+import { plainCopy } from "./plainCopy";
 
 /** Rows of the board, by the record that holds them: what a change names. */
 export type RowKind = Exclude<keyof Touched, "board">;
@@ -59,7 +60,7 @@ export class OptimisticView {
   /** Gives the view its own copy now if it still shares the confirmed state: for a quiet moment, so the first change need not wait for it. */
   prepare(): void {
     if (this.shared === null) return;
-    this.view = structuredClone(this.shared);
+    this.view = plainCopy(this.shared);
     this.shared = null;
   }
 
@@ -92,7 +93,7 @@ export class OptimisticView {
     }
     const view = this.view;
     if (view === null || confirmedRows === "all") {
-      this.view = structuredClone(confirmed);
+      this.view = plainCopy(confirmed);
       this.unread = "all";
     } else {
       const restore = union(confirmedRows, this.pendingRows);
@@ -101,14 +102,14 @@ export class OptimisticView {
         const source = confirmed[kind] as Record<string, unknown>;
         for (const id of restore[kind]) {
           if (source[id] === undefined) delete rows[id];
-          else rows[id] = structuredClone(source[id]);
+          else rows[id] = plainCopy(source[id]);
         }
       }
       this.unread = this.unread === "all" ? "all" : union(this.unread, restore);
     }
     const target = this.view as BoardState;
-    target.board = structuredClone(confirmed.board);
-    target.settings = structuredClone(confirmed.settings);
+    target.board = plainCopy(confirmed.board);
+    target.settings = plainCopy(confirmed.settings);
     target.nextNumber = confirmed.nextNumber;
     target.seq = confirmed.seq;
     const applied = noneTouched();

@@ -124,6 +124,9 @@ const utf8 = new TextEncoder();
  * after a command's base, the sender's own included. A command keeps its opId for
  * life, so resending it after a lost connection is answered with its first result.
  */
+/** How long after catching up the view copies the board (see OptimisticView.prepare): after the first screen is drawn. */
+const PREPARE_AFTER_MS = 500;
+
 export class SyncEngine {
   private readonly transport: Transport;
   private readonly store: PendingStore;
@@ -547,8 +550,8 @@ export class SyncEngine {
     this.synced = true;
     this.attempts = 0;
     this.setStatus("online");
-    // Once caught up, the view takes its own copy of the board, so that the first change shows without waiting for it.
-    this.clock.setTimeout(() => this.view.prepare(), 0);
+    // A moment after catching up, the view takes its own copy of the board, so that the first change shows without waiting for it.
+    this.clock.setTimeout(() => this.view.prepare(), PREPARE_AFTER_MS);
     this.retireAcked();
     if (this.recallKeys()) return;
     this.sharePresence();
