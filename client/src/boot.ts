@@ -1,12 +1,23 @@
-// The answers bootScript.ts asked for while the app's code loaded. Each is
-// taken once, by the request it stands in for; after that, or once the session
-// check says no one is signed in (the answers were asked for as no one), requests
-// go out as usual.
+// What bootScript.ts started while the app's code loaded: the first requests, and on
+// a board's address the board's live connection. Each is taken once, by what it
+// stands in for; after that, or once the session check says no one is signed in (it
+// was all asked for as no one), everything goes out as usual.
+
+/** A board's socket opened by the page's first script, with what it heard before the app took it. */
+export interface EarlySocket {
+  key: string;
+  socket: WebSocket;
+  heard: string[];
+  /** Stops the first script keeping what the socket hears: the taker listens from now on. */
+  release(): void;
+}
 
 export interface Boot {
   me?: Promise<Response>;
   boards?: Promise<Response>;
   snapshot?: { key: string; answer: Promise<Response> } | null;
+  socket?: EarlySocket | null;
+  queueDatabase?: Promise<IDBDatabase>;
 }
 
 declare global {
@@ -31,7 +42,32 @@ export function earlySnapshot(boardIdOrKey: string): Promise<Response> | null {
   return snapshot.answer;
 }
 
-/** Drops the early answers: someone signed in or out since they were asked for. */
+/** The early socket when it is to the board with this key, once; one to another board is closed. */
+export function earlySocket(key: string): EarlySocket | null {
+  const early = window.lanesBoot?.socket ?? null;
+  if (early?.key === key) {
+    delete window.lanesBoot?.socket;
+    return early;
+  }
+  dropEarlySocket();
+  return null;
+}
+
+/** Closes the early socket if nothing took it. */
+export function dropEarlySocket(): void {
+  window.lanesBoot?.socket?.socket.close(1000);
+  delete window.lanesBoot?.socket;
+}
+
+/** The offline queue's database as the first script opened it, once. */
+export function earlyQueueDatabase(): Promise<IDBDatabase> | null {
+  const database = window.lanesBoot?.queueDatabase ?? null;
+  delete window.lanesBoot?.queueDatabase;
+  return database;
+}
+
+/** Drops what the first script started: someone signed in or out since. */
 export function forgetEarly(): void {
+  dropEarlySocket();
   delete window.lanesBoot;
 }

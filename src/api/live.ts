@@ -19,7 +19,7 @@ const liveRoute = liveRoutes.openapi(
     path: "/boards/{boardId}/ws",
     tags: ["Live"],
     summary: "Open the board's live connection (WebSocket; protocol in src/domain/protocol.ts)",
-    description: `Send \`{"type":"hello","protocol":${PROTOCOL_VERSION},"since":<your seq>}\` first; the board answers with the events you missed (or a snapshot) and who is here, then every new event and presence change as it happens. Commands are \`{"type":"cmd","opId","baseSeq","command"}\`, answered by \`ack\` or \`reject\`.`,
+    description: `The board may be named by its key (\`WEB\`) instead of its id, as the snapshot may. Send \`{"type":"hello","protocol":${PROTOCOL_VERSION},"since":<your seq>}\` first; the board answers with the events you missed (or a snapshot) and who is here, then every new event and presence change as it happens. Commands are \`{"type":"cmd","opId","baseSeq","command"}\`, answered by \`ack\` or \`reject\`.`,
     request: { params: boardParams },
     responses: {
       101: { description: "Switching to the WebSocket protocol" },
@@ -29,7 +29,7 @@ const liveRoute = liveRoutes.openapi(
   }),
   async (c) => {
     checkLiveUpgrade(c);
-    const board = await openBoard(c, c.req.valid("param").boardId, "read");
+    const board = await openBoard(c, c.req.valid("param").boardId, "read", { orKey: true });
     const headers = new Headers(c.req.raw.headers);
     headers.set("x-lanes-user-id", c.var.actor.id);
     headers.set("x-lanes-user-name", c.var.actor.name);

@@ -230,7 +230,7 @@ test("a finger held on a card picks it up and drops it in another column; droppi
   await page.context().close();
 });
 
-test("a board's address asks for its snapshot by key before the app's code has loaded; a key that is not yours shows nothing", async () => {
+test("a board's address asks for its snapshot and opens its socket by key before the app's code has loaded; a key that is not yours shows nothing", async () => {
   screenshotOnFailure("early-snapshot");
   forgetPages();
   const board = await freshBoard({ tasks: [{ title: "Seen at once" }] });
@@ -244,11 +244,20 @@ test("a board's address asks for its snapshot by key before the app's code has l
   alice.page.on("requestfinished", (r) => {
     if (r.resourceType() === "script") order.push("app script loaded");
   });
+  // So is the board's live connection, which the app then takes over instead of opening its own.
+  const sockets: string[] = [];
+  alice.page.on("websocket", (socket) => {
+    if (socket.url().includes("/boards/")) sockets.push(new URL(socket.url()).pathname);
+  });
   await openBoard(alice.page, board.key);
   await cardIn(alice.page, "todo", board.keys[0] as string).waitFor();
   expect(order[0]).toBe(`snapshot asked /api/v1/boards/${board.key}/snapshot`);
   expect(order.filter((o) => o.startsWith("snapshot asked"))).toHaveLength(1);
   expect(order).toContain("app script loaded");
+  expect(sockets).toEqual([`/api/v1/boards/${board.key}/ws`]);
+  // Live through it: a change made elsewhere arrives.
+  await api(ALICE, "PATCH", `/boards/${board.id}/tasks/${board.keys[0]}`, { title: "Renamed elsewhere" });
+  await alice.page.getByText("Renamed elsewhere").waitFor();
 
   // Bob opens the address of a board of Alice's he is not on: the server refuses the key, and nothing of it shows.
   const { board: hers } = await api<{ board: { id: string; key: string } }>(ALICE, "POST", "/boards", {

@@ -135,7 +135,7 @@ describe("the live connection", () => {
   });
 
   it("refuses a socket without a session, from a foreign origin, or for a board you are not on", async () => {
-    const { id } = await newBoard();
+    const { id, key } = await newBoard();
     const stranger = await signUp("Stranger");
     const anonymous = await exports.default.fetch(`${BASE}/boards/${id}/ws`, {
       headers: { upgrade: "websocket", origin: ORIGIN },
@@ -149,6 +149,22 @@ describe("the live connection", () => {
       headers: { upgrade: "websocket", origin: ORIGIN, cookie: stranger.cookie },
     });
     expect(notMine.status).toBe(404);
+    const notMineByKey = await exports.default.fetch(`${BASE}/boards/${key}/ws`, {
+      headers: { upgrade: "websocket", origin: ORIGIN, cookie: stranger.cookie },
+    });
+    expect(notMineByKey.status).toBe(404);
+  });
+
+  it("opens by the board's key as by its id", async () => {
+    const { id, key } = await newBoard();
+    await call("POST", `/boards/${id}/tasks`, { title: "Seen through the key" });
+    const live = await connect(key);
+    live.send({ type: "hello", protocol: 2, since: 0 });
+    const { snapshot } = await live.next("snapshot");
+    expect(snapshot.board.id).toBe(id);
+    expect(snapshot.tasks.map((t: Json) => t.title)).toEqual(["Seen through the key"]);
+    await call("POST", `/boards/${id}/tasks`, { title: "Then live" });
+    expect((await live.next("event")).event.payload.task.title).toBe("Then live");
   });
 
   it("keeps its sessions across the board's restart: they still receive events with their identity", async () => {

@@ -5,6 +5,7 @@ import type { FieldConflict } from "../../../src/domain/errors";
 import type { BoardState, Comment, Role, Worklog } from "../../../src/domain/model";
 import type { PresenceEntry } from "../../../src/domain/protocol";
 import { ApiFailure, api, type BoardSummary } from "../api";
+import { dropEarlySocket, type EarlySocket, earlySocket } from "../boot";
 import { boardStateFromSnapshot } from "../sync/boardMessages";
 import { browserTransport } from "../sync/browserTransport";
 import { indexedDbPendingStore } from "../sync/indexedDbPendingStore";
@@ -109,12 +110,17 @@ let opening: string | null = null;
  */
 export async function openBoardByKey(key: string): Promise<void> {
   if (opening === key || (state.board?.board?.key === key && !opening)) return;
+  // Taken before closeBoard, which closes an early socket nobody took.
+  const early = earlySocket(key);
   closeBoard();
   opening = key;
   setState({ loading: true, error: null });
   try {
     const snapshot = await api.snapshot(key);
-    if (opening !== key) return;
+    if (opening !== key) {
+      early?.socket.close(1000);
+      return;
+    }
     const board = boardStateFromSnapshot(snapshot.seq, snapshot);
     if (!board?.board) throw new Error("This board cannot be shown by this version of Lanes; reload the page.");
     const boardId = board.board.id;
@@ -122,7 +128,7 @@ export async function openBoardByKey(key: string): Promise<void> {
     const me = sessionStore.user?.id ?? "";
     const role = board.members[me]?.role ?? "viewer";
     // Live first: the connection opens while the board is drawn. The engine gets its own copy.
-    goLive(boardId, plainCopy(board), role);
+    goLive(boardId, plainCopy(board), role, early);
     setState({
       board: plainAlready(board),
       boardId,
@@ -131,6 +137,7 @@ export async function openBoardByKey(key: string): Promise<void> {
       live: { ...state.live, role },
     });
   } catch (error) {
+    early?.socket.close(1000);
     if (opening !== key) return;
     opening = null;
     const hidden = error instanceof ApiFailure && error.status === 404;
@@ -153,6 +160,7 @@ function plainAlready(board: BoardState): BoardState {
 
 export function closeBoard(): void {
   opening = null;
+  dropEarlySocket();
   engine?.stop();
   engine = null;
   setState({
@@ -228,10 +236,10 @@ export function boardIdOf(key: string): string | null {
   return state.boards.find((b) => b.key === key)?.id ?? null;
 }
 
-function goLive(boardId: string, initial: BoardState, role: Role): void {
+function goLive(boardId: string, initial: BoardState, role: Role, early: EarlySocket | null): void {
   const userId = sessionStore.user?.id ?? "";
   const live = new SyncEngine({
-    transport: browserTransport(boardId),
+    transport: browserTransport(boardId, early),
     pendingStore: indexedDbPendingStore(boardId, userId),
     actor: { userId, role },
     sendLarge: (message) => api.sendCommand(boardId, message),

@@ -1,9 +1,11 @@
+import { earlyQueueDatabase } from "../boot";
 import type { PendingCommand, PendingStore } from "./pendingStore";
 
 // The pending queue in the browser's IndexedDB: one record per board holding the
 // whole queue, so a save is one put and the queue is never half-written. (The queue
 // is short: a command leaves it as soon as the board answers.)
 
+// The page's first script (bootScript.ts) opens this database early: keep the two in step.
 const DATABASE = "lanes-sync";
 const STORE = "pending";
 
@@ -29,7 +31,7 @@ export function indexedDbPendingStore(boardId: string, scope: string): PendingSt
   const key = `${scope}:${boardId}`;
   let database: Promise<IDBDatabase> | null = null;
   const db = () => {
-    database ??= open();
+    database ??= earlyQueueDatabase()?.catch(open) ?? open();
     return database;
   };
   return {
