@@ -339,7 +339,7 @@ describe("the sync engine", () => {
     expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "From last time", priority: "high" });
   });
 
-  it("opens its connection while the saved queue is read, and says hello only once the queue is known", async () => {
+  it("catches up while the saved queue is read, and sends the saved commands once it is known", async () => {
     const board = fakeLiveBoard();
     board.foreign({ type: "createTask", task: { title: "Card" } });
     const seq = board.store.state.seq;
@@ -357,17 +357,59 @@ describe("the sync engine", () => {
     const { engine } = client(board, { pendingStore: slow, initial: structuredClone(board.store.state) });
     const started = engine.start();
     expect(board.sockets).toHaveLength(1);
-    board.accept(board.last());
-    expect(board.last().sent).toEqual([]);
+    board.settle();
+    expect(board.last().sent).toEqual([{ type: "hello", protocol: 2, since: seq }]);
+    expect(engine.status).toBe("online");
+    // A change made now waits behind the queue still being read.
+    const mine = engine.submit({ type: "updateTask", key: "WEB-1", changes: { priority: "high" } });
+    board.settle();
+    expect(cmdOpIds(board)).toEqual([]);
 
     release();
     await started;
     board.settle();
-    expect(board.last().sent[0]).toEqual({ type: "hello", protocol: 2, since: seq });
-    expect(cmdOpIds(board)).toEqual(["op-saved-0002"]);
+    expect(cmdOpIds(board)).toEqual(["op-saved-0002", mine]);
     expect(engine.status).toBe("online");
-    expect(board.store.state.tasks["WEB-1"]?.title).toBe("Saved offline");
+    expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "Saved offline", priority: "high" });
     expect(shown(engine.state)).toEqual(shown(board.store.state));
+  });
+
+  it("asks again from further back when the saved queue, read after catching up, waits for a task's key", async () => {
+    const board = fakeLiveBoard();
+    const store = memoryPendingStore();
+    const before = client(board, { pendingStore: store });
+    await online(board, before.engine);
+    const socket = board.last();
+    before.engine.submit({ type: "createTask", task: { title: "Mine" } });
+    before.engine.submit({ type: "moveTask", key: "WEB-1", columnId: "done" });
+    board.foreign({ type: "createTask", task: { title: "Theirs" } });
+    board.serverReads(socket);
+    board.deliver(socket, 2); // Ana's event, then the ack; the creation's own event is still on the wire
+    await before.engine.flushed();
+    before.engine.stop();
+
+    // A reload that starts from a snapshot over REST, and reads the saved queue slowly.
+    const created = board.store.state.seq;
+    let release: () => void = () => {};
+    const slow: PendingStore = {
+      load: () => new Promise((resolve) => (release = () => void store.load().then(resolve))),
+      save: (queue) => store.save(queue),
+    };
+    const after = client(board, { pendingStore: slow, initial: structuredClone(board.store.state) });
+    const started = after.engine.start();
+    board.settle();
+    expect(board.last().sent).toEqual([{ type: "hello", protocol: 2, since: created }]);
+    expect(after.engine.status).toBe("online");
+
+    release();
+    await started;
+    board.settle();
+    expect(board.last().sent[1]).toEqual({ type: "hello", protocol: 2, since: created - 1 });
+    expect(after.engine.status).toBe("online");
+    expect(after.engine.failures).toEqual([]);
+    expect(board.store.state.tasks["WEB-2"]).toMatchObject({ title: "Mine", columnId: "done" });
+    expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "Theirs", columnId: "todo" });
+    expect(shown(after.engine.state)).toEqual(shown(board.store.state));
   });
 
   it("points edits of a task created offline at the key the board gives it", async () => {

@@ -127,8 +127,11 @@ export async function openBoardByKey(key: string): Promise<void> {
     opening = null;
     const me = sessionStore.user?.id ?? "";
     const role = board.members[me]?.role ?? "viewer";
-    // Live first: the connection opens while the board is drawn. The engine gets its own copy.
+    // Live first: the connection opens (or, opened early, says hello) before the board is
+    // drawn, and the board answers meanwhile. The engine gets its own copy.
     goLive(boardId, plainCopy(board), role, early);
+    await Promise.resolve();
+    if (opening !== null) return;
     setState({
       board: plainAlready(board),
       boardId,

@@ -172,8 +172,6 @@ export class SyncEngine {
   private stale = true;
   /** A hello asking from before the confirmed seq is out, for the keys of tasks created here (see recallKeys). */
   private recalling = false;
-  /** The connection opened before the saved queue was read: its hello waits for the queue. */
-  private openedEarly: Link | null = null;
 
   constructor(options: SyncEngineOptions) {
     this.transport = options.transport;
@@ -260,8 +258,9 @@ export class SyncEngine {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    // The connection is opened while the saved queue is read (and the caller draws
-    // the board); the hello, whose seq depends on the queue, waits for it.
+    // The connection opens, and the board catches up, while the saved queue is read
+    // (and the caller draws the board). Commands wait for the queue: saved ones go
+    // first. A saved one waiting for its task's key asks from further back after.
     this.connect();
     let stored: unknown[] = [];
     try {
@@ -279,9 +278,10 @@ export class SyncEngine {
     this.queue = [...loaded, ...this.queue];
     this.restored = true;
     this.persist();
-    const early = this.openedEarly;
-    this.openedEarly = null;
-    if (early !== null && this.link === early) this.opened();
+    if (this.synced) {
+      this.retireAcked();
+      if (!this.recallKeys()) this.pump();
+    }
     this.changed();
   }
 
@@ -376,10 +376,6 @@ export class SyncEngine {
   }
 
   private opened(): void {
-    if (!this.restored) {
-      this.openedEarly = this.link;
-      return;
-    }
     const since = this.neededSince();
     // Asking from before the confirmed seq is itself the recall of a missing key (see recallKeys).
     this.recalling = since < (this.confirmedState?.seq ?? 0);
@@ -660,7 +656,8 @@ export class SyncEngine {
   private pump(): void {
     const connection = this.link?.connection;
     const state = this.confirmedState;
-    if (!connection || !this.synced || state === null || this.inFlight !== null || this.retryTimer !== null) return;
+    if (!connection || !this.synced || !this.restored || state === null) return;
+    if (this.inFlight !== null || this.retryTimer !== null) return;
     // The previous command's event has not arrived yet: the next must be based on it.
     if (state.seq < this.lastAckSeq) return;
     let dropped = false;

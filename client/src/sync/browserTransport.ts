@@ -59,8 +59,8 @@ export function socketTransport(
         ping = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send("ping"), PING_EVERY_MS);
         listener.opened();
       });
-      // An early socket already open is reported open after connect returns (as promised),
-      // with what it heard until then; the first script keeps listening for it till that moment.
+      // An early socket already open is reported open right after connect returns (as
+      // promised), with what it heard until then; the first script listens for it till then.
       let ours = !(adopted?.socket === socket && socket.readyState === WebSocket.OPEN);
       socket.addEventListener("message", (event) => {
         // The runtime's answer to the keep-alive is not a protocol message.
@@ -70,14 +70,14 @@ export function socketTransport(
       if (adopted?.socket === socket) {
         if (ours) adopted.release();
         else
-          setTimeout(() => {
+          queueMicrotask(() => {
             adopted.release();
             ours = true;
             if (closed) return;
             ping = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send("ping"), PING_EVERY_MS);
             listener.opened();
             for (const data of adopted.heard) if (data !== "pong" && !closed) listener.received(data);
-          }, 0);
+          });
       }
       // An error is always followed by close; reporting it there keeps one path.
       return {
