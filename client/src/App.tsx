@@ -43,6 +43,9 @@ export function App() {
   );
 }
 
+/** When the inbox starts even if the board is not live yet (offline, say). */
+const INBOX_START_AT_LATEST_MS = 1500;
+
 export const SHORTCUTS: [string, string][] = [
   ["c", "Create a task"],
   ["/", "Search the board"],
@@ -66,8 +69,16 @@ function Workspace() {
 
   void loadBoards();
   // The inbox stays live whatever board is shown, for as long as someone is signed in.
-  void startInbox();
-  onCleanup(stopInbox);
+  // It starts once the board in the address is live (or failed, or there is none), or
+  // after a moment: its request and socket do not compete with the board's first load.
+  const startLater = setTimeout(() => void startInbox(), INBOX_START_AT_LATEST_MS);
+  createEffect(() => {
+    if (!route.boardKey || boardsStore.live.status === "online" || boardsStore.error) void startInbox();
+  });
+  onCleanup(() => {
+    clearTimeout(startLater);
+    stopInbox();
+  });
   createEffect(
     on(
       () => route.boardKey,

@@ -146,7 +146,7 @@ export const api = {
   snapshot: (boardIdOrKey: string) =>
     read(
       orEarly(earlySnapshot(boardIdOrKey), () =>
-        board.snapshot.$get({ ...onBoard(boardIdOrKey), query: { stamps: "false" } }),
+        board.snapshot.$get({ ...onBoard(boardIdOrKey), query: { stamps: "false", tasks: "columns" } }),
       ),
     ),
   stateAt: (boardId: string, at: number) => read(board.state.$get({ ...onBoard(boardId), query: { at: String(at) } })),

@@ -36,7 +36,7 @@
   window.lanesBoot = {
     me: ask("/me"),
     boards: ask("/boards"),
-    snapshot: board ? { key: board, answer: ask(`/boards/${board}/snapshot?stamps=false`) } : null,
+    snapshot: board ? { key: board, answer: ask(`/boards/${board}/snapshot?stamps=false&tasks=columns`) } : null,
     socket,
     queueDatabase,
   };

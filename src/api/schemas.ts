@@ -6,6 +6,7 @@ import {
   columnRecord,
   memberRecord,
   sprintRecord,
+  taskColumnsRecord,
   taskRecord,
   taskStateRecord,
 } from "../domain/records";
@@ -96,7 +97,9 @@ export const snapshotSchema = z
     board: boardRecord,
     nextNumber: z.number().int().meta({ description: "The number the next task gets (keys are never reused)." }),
     columns: z.array(columnSchema),
-    tasks: z.array(taskStateRecord.partial({ stamps: true })),
+    tasks: z
+      .union([z.array(taskStateRecord.partial({ stamps: true })), taskColumnsRecord])
+      .meta({ description: "A list of tasks, or with `tasks=columns` one array per field." }),
     members: z.array(memberSchema),
     labels: z.array(z.string()),
     sprints: z.array(sprintSchema).meta({ description: "Active sprints first, then future, then completed." }),

@@ -21,6 +21,7 @@ import {
   historyOf,
   type Snapshot,
   snapshotOf,
+  snapshotWithColumns,
   sprintsOf,
   sprintView,
   type TaskFilter,
@@ -65,7 +66,7 @@ export class BoardRoom extends DurableObject<Env> {
   /** The time webhook retries are scheduled by; a test moves it forward instead of waiting hours. */
   private clock: () => number = Date.now;
   /** The last snapshot's JSON (see snapshotJson). */
-  private lastSnapshot: { seq: number; stamps: boolean; json: string } | null = null;
+  private lastSnapshot: { seq: number; form: string; json: string } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -255,13 +256,14 @@ export class BoardRoom extends DurableObject<Env> {
    * between gets the same text, and a large board crosses to the Worker as one
    * string instead of thousands of objects.
    */
-  snapshotJson(options: { stamps?: boolean } = {}): { seq: number; json: string } | null {
+  snapshotJson(options: { stamps?: boolean; columns?: boolean } = {}): { seq: number; json: string } | null {
     const state = this.store.state;
     if (!state.board) return null;
-    const stamps = options.stamps !== false;
+    const form = `${options.stamps !== false}/${options.columns === true}`;
     const kept = this.lastSnapshot;
-    if (kept?.seq === state.seq && kept.stamps === stamps) return kept;
-    this.lastSnapshot = { seq: state.seq, stamps, json: JSON.stringify(snapshotOf(state, { stamps })) };
+    if (kept?.seq === state.seq && kept.form === form) return kept;
+    const snapshot = options.columns ? snapshotWithColumns(state, options) : snapshotOf(state, options);
+    this.lastSnapshot = { seq: state.seq, form, json: JSON.stringify(snapshot) };
     return this.lastSnapshot;
   }
 

@@ -10,6 +10,7 @@ import {
   type Worklog,
 } from "./model";
 import type { Attempt } from "./outcomes";
+import { columnsFromRows, taskRecord, taskStateRecord } from "./records";
 
 // How the board reads from outside: the shapes the API returns, derived from state.
 
@@ -185,6 +186,13 @@ export function snapshotOf(state: BoardState, options: { stamps?: boolean } = {}
   };
 }
 export type Snapshot = ReturnType<typeof snapshotOf>;
+
+/** The snapshot with its tasks as columns (see columnsOf in records.ts). */
+export function snapshotWithColumns(state: BoardState, options: { stamps?: boolean } = {}) {
+  const snapshot = snapshotOf(state, options);
+  const fields = Object.keys(options.stamps === false ? taskRecord.shape : taskStateRecord.shape) as (keyof Task)[];
+  return { ...snapshot, tasks: columnsFromRows(snapshot.tasks as Task[], fields) };
+}
 
 const SPRINT_ORDER = { active: 0, future: 1, closed: 2 } as const;
 

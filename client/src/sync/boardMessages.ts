@@ -8,7 +8,9 @@ import {
   boardSettingsRecord,
   columnRecord,
   memberRecord,
+  rowsFromColumns,
   sprintRecord,
+  taskColumnsRecord,
   taskStateRecord,
 } from "../../../src/domain/records";
 
@@ -53,8 +55,9 @@ const snapshotSchema = z.object({
   board: boardRecord.nullable(),
   nextNumber: z.number().int().min(1),
   columns: z.array(columnRecord),
-  // Without stamps from `GET …/snapshot?stamps=false`: a screen never needs them.
-  tasks: z.array(taskStateRecord.extend({ stamps: taskStateRecord.shape.stamps.default(() => ({})) })),
+  // A list, or columns (`GET …/snapshot?tasks=columns`, the first load's); without stamps
+  // from `GET …/snapshot?stamps=false`: a screen never needs them.
+  tasks: z.union([z.array(taskStateRecord.partial({ stamps: true })), taskColumnsRecord]),
   members: z.array(memberRecord),
   // Older boards' snapshots may lack them; the engine then starts from none and the defaults.
   sprints: z.array(sprintRecord).optional(),
@@ -71,12 +74,15 @@ export function boardStateFromSnapshot(seq: number, raw: unknown): BoardState | 
   const parsed = snapshotSchema.safeParse(raw);
   if (!parsed.success || parsed.data.seq !== seq) return null;
   const snapshot = parsed.data;
+  const tasks = Array.isArray(snapshot.tasks) ? snapshot.tasks : rowsFromColumns(snapshot.tasks);
+  if (tasks === null) return null;
   return {
     seq: snapshot.seq,
     board: snapshot.board,
     nextNumber: snapshot.nextNumber,
     columns: Object.fromEntries(snapshot.columns.map((c) => [c.id, c])),
-    tasks: Object.fromEntries(snapshot.tasks.map((t) => [t.key, t])),
+    // The rows are the check's own fresh objects: given their (empty) stamps in place.
+    tasks: Object.fromEntries(tasks.map((t) => [t.key, Object.assign(t, { stamps: t.stamps ?? {} })])),
     comments: {},
     members: Object.fromEntries(snapshot.members.map((m) => [m.userId, m])),
     worklogs: {},
