@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { columnsOf } from "./columns";
 import {
   BOARD_MODES,
   CATEGORIES,
@@ -60,43 +61,8 @@ export const taskStateRecord = taskRecord.extend({
     .meta({ description: "Who last changed each field, at which seq." }),
 });
 
-/**
- * Rows as columns: each field's values in one array, a row being the values at one
- * index. A large board's tasks this way are less than half the bytes (each field's
- * name is written once) and quicker to read and check.
- */
-export function columnsOf<S extends z.ZodRawShape>(shape: S) {
-  const columns = {} as { [K in keyof S]: z.ZodArray<S[K]> };
-  for (const field of Object.keys(shape) as (keyof S)[]) columns[field] = z.array(shape[field]);
-  return z.object(columns);
-}
-
 /** Tasks as columns (`GET …/snapshot?tasks=columns`), stamps included unless left out. */
 export const taskColumnsRecord = columnsOf(taskStateRecord.shape).partial({ stamps: true });
-
-/** The rows of columns in their order; null when the columns are not all as long. */
-export function rowsFromColumns<T extends object>(columns: { [K in keyof T]: T[K][] }): T[] | null {
-  const fields = Object.keys(columns) as (keyof T)[];
-  const count = fields.length === 0 ? 0 : (columns[fields[0] as keyof T]?.length ?? 0);
-  if (fields.some((field) => columns[field]?.length !== count)) return null;
-  const rows = new Array<T>(count);
-  for (let i = 0; i < count; i++) {
-    const row = {} as T;
-    for (const field of fields) row[field] = (columns[field] as T[keyof T][])[i] as T[keyof T];
-    rows[i] = row;
-  }
-  return rows;
-}
-
-/** `rows` as columns of the given fields. */
-export function columnsFromRows<T extends object, F extends keyof T>(
-  rows: readonly T[],
-  fields: readonly F[],
-): { [K in F]: T[K][] } {
-  const columns = {} as { [K in F]: T[K][] };
-  for (const field of fields) columns[field] = rows.map((row) => row[field]);
-  return columns;
-}
 
 export const memberRecord = z.object({ userId: z.string(), name: z.string(), role: z.enum(ROLES) });
 

@@ -1,3 +1,4 @@
+import { columnsFromRows } from "./columns";
 import type { BoardEvent } from "./events";
 import {
   type BoardState,
@@ -10,7 +11,7 @@ import {
   type Worklog,
 } from "./model";
 import type { Attempt } from "./outcomes";
-import { columnsFromRows, taskRecord, taskStateRecord } from "./records";
+import { taskRecord, taskStateRecord } from "./records";
 
 // How the board reads from outside: the shapes the API returns, derived from state.
 

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { boardStateFromSnapshot } from "../../client/src/sync/boardMessages";
 import { executeCommand } from "../../src/board/engine";
-import { columnsFromRows, rowsFromColumns } from "../../src/domain/records";
+import { checkColumns, columnsFromRows, columnsOf, rowsFromColumns } from "../../src/domain/columns";
+import { taskRecord } from "../../src/domain/records";
 import { snapshotOf, snapshotWithColumns } from "../../src/domain/views";
 import { clock, createBoard, OWNER, steps, toCommand } from "./boardArbitraries";
 import { memoryStore } from "./memoryStore";
@@ -47,6 +48,78 @@ describe("a snapshot's tasks as columns", () => {
     expect(columns).toEqual({ key: ["WEB-1", "WEB-2"], labels: [["ui"], []], points: [3, null] });
     expect(rowsFromColumns(columns)).toEqual(rows);
     expect(rowsFromColumns({ ...columns, points: [3] })).toBeNull();
+  });
+
+  it("checks a column as the field's schema does, value by value: the quick check accepts exactly the same", () => {
+    const shape = taskRecord.shape;
+    const fields = Object.keys(shape) as (keyof typeof shape)[];
+    // Values of every kind a task's fields hold, and some they must not.
+    const value = fc.constantFrom<unknown>(
+      "text",
+      "",
+      "high",
+      "bug",
+      "WEB-1",
+      0,
+      3,
+      1.5,
+      -2,
+      null,
+      true,
+      [],
+      ["ui"],
+      ["ui", 3],
+      { a: 1 },
+      undefined,
+    );
+    // Mostly the values of real tasks (so that whole tables pass too), now and then anything.
+    const store = memoryStore();
+    const now = clock();
+    createBoard(store, now());
+    const made = [
+      { title: "Plain" },
+      { title: "Full", type: "bug", priority: "high", labels: ["ui", "api"], storyPoints: 5, dueDate: "2026-03-01" },
+    ];
+    for (const [i, task] of made.entries()) {
+      executeCommand(
+        store,
+        { opId: `make-${i}`, command: { type: "createTask", task } as never },
+        {
+          actor: OWNER,
+          at: now(),
+          role: "owner",
+        },
+      );
+    }
+    const real = Object.values(store.state.tasks) as unknown as Record<string, unknown>[];
+    const cell = (f: string) =>
+      fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...real.map((t) => t[f])) }, { weight: 1, arbitrary: value });
+    const table = fc.record(
+      Object.fromEntries(fields.map((f) => [f, fc.array(cell(f), { maxLength: 3 })])) as Record<
+        string,
+        fc.Arbitrary<unknown[]>
+      >,
+      { requiredKeys: fields.slice(1) },
+    );
+    const schema = columnsOf(shape);
+    let accepted = 0;
+    fc.assert(
+      fc.property(table, (columns) => {
+        const slow = schema.safeParse(columns);
+        const quick = checkColumns(shape, columns);
+        expect(quick !== null).toBe(slow.success);
+        if (slow.success) {
+          accepted += 1;
+          expect(quick).toEqual(slow.data);
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
+    );
+    expect(accepted).toBeGreaterThan(0);
+    // A column that is not an array, and one of a field the task does not have, dropped as the schema drops it.
+    const good = Object.fromEntries(fields.map((f) => [f, []]));
+    expect(checkColumns(shape, { ...good, title: "One" })).toBeNull();
+    expect(checkColumns(shape, { ...good, extra: [1] })).toEqual(good);
   });
 
   it("refuses a board whose columns do not line up or hold a wrong value", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkColumns, rowsFromColumns } from "../../../src/domain/columns";
 import type { FieldConflict } from "../../../src/domain/errors";
 import { type BoardEvent, boardEventSchema, storedEventSchema, upcast } from "../../../src/domain/events";
 import { type BoardState, DEFAULT_BOARD_SETTINGS } from "../../../src/domain/model";
@@ -8,9 +9,7 @@ import {
   boardSettingsRecord,
   columnRecord,
   memberRecord,
-  rowsFromColumns,
   sprintRecord,
-  taskColumnsRecord,
   taskStateRecord,
 } from "../../../src/domain/records";
 
@@ -55,9 +54,9 @@ const snapshotSchema = z.object({
   board: boardRecord.nullable(),
   nextNumber: z.number().int().min(1),
   columns: z.array(columnRecord),
-  // A list, or columns (`GET …/snapshot?tasks=columns`, the first load's); without stamps
-  // from `GET …/snapshot?stamps=false`: a screen never needs them.
-  tasks: z.union([z.array(taskStateRecord.partial({ stamps: true })), taskColumnsRecord]),
+  // A list, or columns (`GET …/snapshot?tasks=columns`, the first load's: checked below,
+  // field by field); without stamps from `GET …/snapshot?stamps=false`: a screen never needs them.
+  tasks: z.union([z.array(taskStateRecord.partial({ stamps: true })), z.record(z.string(), z.unknown())]),
   members: z.array(memberRecord),
   // Older boards' snapshots may lack them; the engine then starts from none and the defaults.
   sprints: z.array(sprintRecord).optional(),
@@ -74,7 +73,7 @@ export function boardStateFromSnapshot(seq: number, raw: unknown): BoardState | 
   const parsed = snapshotSchema.safeParse(raw);
   if (!parsed.success || parsed.data.seq !== seq) return null;
   const snapshot = parsed.data;
-  const tasks = Array.isArray(snapshot.tasks) ? snapshot.tasks : rowsFromColumns(snapshot.tasks);
+  const tasks = Array.isArray(snapshot.tasks) ? snapshot.tasks : tasksFromColumns(snapshot.tasks);
   if (tasks === null) return null;
   return {
     seq: snapshot.seq,
@@ -91,6 +90,12 @@ export function boardStateFromSnapshot(seq: number, raw: unknown): BoardState | 
     timers: {},
     settings: { ...DEFAULT_BOARD_SETTINGS, ...snapshot.settings },
   };
+}
+
+/** The tasks of a snapshot's columns, each checked against the task's schema; null if one is not a task. */
+function tasksFromColumns(columns: unknown) {
+  const checked = checkColumns(taskStateRecord.shape, columns, ["stamps"]);
+  return checked && rowsFromColumns(checked);
 }
 
 const fieldConflictSchema = z.object({
