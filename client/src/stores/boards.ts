@@ -129,9 +129,9 @@ export async function openBoardByKey(key: string): Promise<void> {
     const role = board.members[me]?.role ?? "viewer";
     // Live first: the connection opens (or, opened early, says hello) before the board is
     // drawn, and the board answers meanwhile. The engine gets its own copy.
-    goLive(boardId, plainCopy(board), role, early);
+    const live = goLive(boardId, plainCopy(board), role, early);
     await Promise.resolve();
-    if (opening !== null) return;
+    if (engine !== live) return;
     setState({
       board: plainAlready(board),
       boardId,
@@ -239,7 +239,7 @@ export function boardIdOf(key: string): string | null {
   return state.boards.find((b) => b.key === key)?.id ?? null;
 }
 
-function goLive(boardId: string, initial: BoardState, role: Role, early: EarlySocket | null): void {
+function goLive(boardId: string, initial: BoardState, role: Role, early: EarlySocket | null): SyncEngine {
   const userId = sessionStore.user?.id ?? "";
   const live = new SyncEngine({
     transport: browserTransport(boardId, early),
@@ -275,6 +275,7 @@ function goLive(boardId: string, initial: BoardState, role: Role, early: EarlySo
     if (live.problem && (live.status === "outdated" || live.status === "closed")) toast(live.problem);
   });
   void live.start();
+  return live;
 }
 
 /**

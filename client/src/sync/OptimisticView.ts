@@ -37,8 +37,8 @@ export class OptimisticView {
   private view: BoardState | null = null;
   /**
    * After a seed, and while nothing is pending, the view is the confirmed state
-   * itself: copying a large board is the one slow step of opening it. It gets its
-   * own copy at the first pending command, or earlier through `prepare`.
+   * itself, so that opening a large board does not wait for a copy of it. It gets
+   * its own copy at the first pending command, or earlier through `prepare`.
    */
   private shared: BoardState | null = null;
   /** Rows where the view differs from the confirmed state: those the queue's commands touched. */

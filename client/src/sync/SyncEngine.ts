@@ -111,6 +111,9 @@ interface PresenceUpdate {
   activity: PresenceActivity | null;
 }
 
+/** How long after catching up the view copies the board (see OptimisticView.prepare): after the first screen is drawn. */
+const PREPARE_AFTER_MS = 500;
+
 const utf8 = new TextEncoder();
 
 /**
@@ -124,9 +127,6 @@ const utf8 = new TextEncoder();
  * after a command's base, the sender's own included. A command keeps its opId for
  * life, so resending it after a lost connection is answered with its first result.
  */
-/** How long after catching up the view copies the board (see OptimisticView.prepare): after the first screen is drawn. */
-const PREPARE_AFTER_MS = 500;
-
 export class SyncEngine {
   private readonly transport: Transport;
   private readonly store: PendingStore;
