@@ -60,6 +60,35 @@ function reconnect(board: FakeLiveBoard, clock: ManualClock): void {
   board.settle();
 }
 
+/**
+ * Before a reload: this person created a task and queued a move of it; the board
+ * acked the creation, but its event was still on the wire when the page went. The
+ * answer is the store the queue was saved in.
+ */
+async function creationAckedEventLost(board: FakeLiveBoard) {
+  const store = memoryPendingStore();
+  const before = client(board, { pendingStore: store });
+  await online(board, before.engine);
+  const socket = board.last();
+  before.engine.submit({ type: "createTask", task: { title: "Mine" } });
+  before.engine.submit({ type: "moveTask", key: "WEB-1", columnId: "done" });
+  board.foreign({ type: "createTask", task: { title: "Theirs" } });
+  board.serverReads(socket);
+  board.deliver(socket, 2); // Ana's event, then the ack; the creation's own event is still on the wire
+  expect(before.engine.pending[0]?.ackedAt).toBe(board.store.state.seq);
+  await before.engine.flushed();
+  before.engine.stop();
+  return store;
+}
+
+/** After that reload: the move reached the task the board made, not the one that took its provisional key. */
+function expectMineMoved(board: FakeLiveBoard, engine: SyncEngine): void {
+  expect(engine.failures).toEqual([]);
+  expect(board.store.state.tasks["WEB-2"]).toMatchObject({ title: "Mine", columnId: "done" });
+  expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "Theirs", columnId: "todo" });
+  expect(shown(engine.state)).toEqual(shown(board.store.state));
+}
+
 describe("the sync engine", () => {
   it("shows a command at once, sends it on the confirmed seq, and shows it until its event has arrived", async () => {
     const board = fakeLiveBoard();
@@ -376,17 +405,7 @@ describe("the sync engine", () => {
 
   it("asks again from further back when the saved queue, read after catching up, waits for a task's key", async () => {
     const board = fakeLiveBoard();
-    const store = memoryPendingStore();
-    const before = client(board, { pendingStore: store });
-    await online(board, before.engine);
-    const socket = board.last();
-    before.engine.submit({ type: "createTask", task: { title: "Mine" } });
-    before.engine.submit({ type: "moveTask", key: "WEB-1", columnId: "done" });
-    board.foreign({ type: "createTask", task: { title: "Theirs" } });
-    board.serverReads(socket);
-    board.deliver(socket, 2); // Ana's event, then the ack; the creation's own event is still on the wire
-    await before.engine.flushed();
-    before.engine.stop();
+    const store = await creationAckedEventLost(board);
 
     // A reload that starts from a snapshot over REST, and reads the saved queue slowly.
     const created = board.store.state.seq;
@@ -406,10 +425,7 @@ describe("the sync engine", () => {
     board.settle();
     expect(board.last().sent[1]).toEqual({ type: "hello", protocol: 2, since: created - 1 });
     expect(after.engine.status).toBe("online");
-    expect(after.engine.failures).toEqual([]);
-    expect(board.store.state.tasks["WEB-2"]).toMatchObject({ title: "Mine", columnId: "done" });
-    expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "Theirs", columnId: "todo" });
-    expect(shown(after.engine.state)).toEqual(shown(board.store.state));
+    expectMineMoved(board, after.engine);
   });
 
   it("points edits of a task created offline at the key the board gives it", async () => {
@@ -480,18 +496,7 @@ describe("the sync engine", () => {
 
   it("learns the key of an acked creation whose event was lost in a reload", async () => {
     const board = fakeLiveBoard();
-    const store = memoryPendingStore();
-    const before = client(board, { pendingStore: store });
-    await online(board, before.engine);
-    const socket = board.last();
-    before.engine.submit({ type: "createTask", task: { title: "Mine" } });
-    before.engine.submit({ type: "moveTask", key: "WEB-1", columnId: "done" });
-    board.foreign({ type: "createTask", task: { title: "Theirs" } });
-    board.serverReads(socket);
-    board.deliver(socket, 2); // Ana's event, then the ack; the creation's own event is still on the wire
-    expect(before.engine.pending[0]?.ackedAt).toBe(board.store.state.seq);
-    await before.engine.flushed();
-    before.engine.stop();
+    const store = await creationAckedEventLost(board);
 
     const created = board.store.state.seq;
     const after = client(board, { pendingStore: store });
@@ -508,10 +513,7 @@ describe("the sync engine", () => {
     board.settle();
     expect(board.sockets.at(-1)?.sent[0]).toEqual({ type: "hello", protocol: 2, since: created - 1 });
     expect(after.engine.status).toBe("online");
-    expect(after.engine.failures).toEqual([]);
-    expect(board.store.state.tasks["WEB-2"]).toMatchObject({ title: "Mine", columnId: "done" });
-    expect(board.store.state.tasks["WEB-1"]).toMatchObject({ title: "Theirs", columnId: "todo" });
-    expect(shown(after.engine.state)).toEqual(shown(board.store.state));
+    expectMineMoved(board, after.engine);
   });
 
   it("finds the key for an edit made between its task's ack and event, across a reload", async () => {
