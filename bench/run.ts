@@ -606,15 +606,11 @@ function machine(): string {
 
 // ---- main ----------------------------------------------------------------------
 
-/** `--reports`: the year board's rows only, printed (bench/results.md is the full run's). */
-async function reportsAlone(servers: Servers, control: HttpClient, sourceLine: string): Promise<void> {
+/** The report rows: a year of a Scrum board imported under `key`, then its reports timed. */
+async function yearOfReports(servers: Servers, control: HttpClient, key: string): Promise<ReportFigures> {
   progress(`generating a year of a Scrum board, ${integer(REPORT_EVENTS)} events`);
-  const key = `Y${runId
-    .slice(-6)
-    .toUpperCase()
-    .replace(/^[0-9]/, "X")}`;
   const year = yearBoard(REPORT_EVENTS, key);
-  const reports = await measureReports(
+  return measureReports(
     servers.lanes,
     control,
     servers.auth.authorization,
@@ -623,6 +619,15 @@ async function reportsAlone(servers: Servers, control: HttpClient, sourceLine: s
     plan.lagSamples,
     progress,
   );
+}
+
+/** `--reports`: the year board's rows only, printed (bench/results.md is the full run's). */
+async function reportsAlone(servers: Servers, control: HttpClient, sourceLine: string): Promise<void> {
+  const key = `Y${runId
+    .slice(-6)
+    .toUpperCase()
+    .replace(/^[0-9]/, "X")}`;
+  const reports = await yearOfReports(servers, control, key);
   control.close();
   await stopAll();
   const date = new Date().toISOString().slice(0, 10);
@@ -734,17 +739,7 @@ async function main(): Promise<void> {
       });
     }
 
-    progress(`generating a year of a Scrum board, ${integer(REPORT_EVENTS)} events`);
-    const year = yearBoard(REPORT_EVENTS, `Y${key.slice(1)}`);
-    const reports = await measureReports(
-      servers.lanes,
-      control,
-      servers.auth.authorization,
-      year,
-      plan.repeats,
-      plan.lagSamples,
-      progress,
-    );
+    const reports = await yearOfReports(servers, control, `Y${key.slice(1)}`);
 
     const web = await measureWebApp(servers.lanes, plan.web, progress);
 

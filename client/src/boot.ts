@@ -26,44 +26,40 @@ declare global {
   }
 }
 
+/** What the first script left under `name`, taken: nobody finds it again. */
+function take<K extends keyof Boot>(name: K): NonNullable<Boot[K]> | null {
+  const boot = window.lanesBoot;
+  const value = boot?.[name] ?? null;
+  if (boot) delete boot[name];
+  return value;
+}
+
 /** The early answer for `/me` or `/boards`, once. */
 export function early(name: "me" | "boards"): Promise<Response> | null {
-  const boot = window.lanesBoot;
-  const answer = boot?.[name] ?? null;
-  if (boot) delete boot[name];
-  return answer;
+  return take(name);
 }
 
 /** The early snapshot, once, when it is of the board asked for. */
 export function earlySnapshot(boardIdOrKey: string): Promise<Response> | null {
-  const snapshot = window.lanesBoot?.snapshot;
-  if (!snapshot || snapshot.key !== boardIdOrKey) return null;
-  delete window.lanesBoot?.snapshot;
-  return snapshot.answer;
+  if (window.lanesBoot?.snapshot?.key !== boardIdOrKey) return null;
+  return take("snapshot")?.answer ?? null;
 }
 
 /** The early socket when it is to the board with this key, once; one to another board is closed. */
 export function earlySocket(key: string): EarlySocket | null {
-  const early = window.lanesBoot?.socket ?? null;
-  if (early?.key === key) {
-    delete window.lanesBoot?.socket;
-    return early;
-  }
+  if (window.lanesBoot?.socket?.key === key) return take("socket");
   dropEarlySocket();
   return null;
 }
 
 /** Closes the early socket if nothing took it. */
 export function dropEarlySocket(): void {
-  window.lanesBoot?.socket?.socket.close(1000);
-  delete window.lanesBoot?.socket;
+  take("socket")?.socket.close(1000);
 }
 
 /** The offline queue's database as the first script opened it, once. */
 export function earlyQueueDatabase(): Promise<IDBDatabase> | null {
-  const database = window.lanesBoot?.queueDatabase ?? null;
-  delete window.lanesBoot?.queueDatabase;
-  return database;
+  return take("queueDatabase");
 }
 
 /** Drops what the first script started: someone signed in or out since. */

@@ -14,6 +14,7 @@
     answer.catch(() => {});
     return answer;
   };
+  // A board's key as src/domain/commands.ts allows it, read from the address as stores/route.ts does.
   const board = /^\/p\/([A-Za-z][A-Za-z0-9]{1,9})(?:\/|$)/.exec(location.pathname)?.[1]?.toUpperCase();
   let socket = null;
   if (board) {

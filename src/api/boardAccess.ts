@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
 import { memberships } from "../auth/schema";
 import { type BoardRow, boards } from "../db/schema";
-import type { Command } from "../domain/commands";
+import { boardKeySchema, type Command } from "../domain/commands";
 import type { Role } from "../domain/model";
 import type { CommandResult } from "../domain/outcomes";
 import { type Access, refusal } from "../domain/permissions";
@@ -38,7 +38,8 @@ export async function openBoard(
   options: { orKey?: boolean } = {},
 ): Promise<OpenBoard> {
   const known = c.var.boardAccess;
-  const byKey = options.orKey === true && BOARD_KEY.test(boardId);
+  // Ids are lower case (brd_…): never a key.
+  const byKey = options.orKey === true && boardKeySchema.safeParse(boardId).success;
   const found =
     known?.boardId === boardId && !byKey
       ? known.found
@@ -53,9 +54,6 @@ export async function openBoard(
   if (refused) throw fromDomain(refused);
   return { row: found.row, role: found.role, room: roomOf(c.env, found.row.id) };
 }
-
-/** A board's key, as opposed to its id (ids are lower case). */
-const BOARD_KEY = /^[A-Z][A-Z0-9]{1,9}$/;
 
 export function roomOf(env: Env, boardId: string) {
   return env.BOARD_ROOM.get(env.BOARD_ROOM.idFromName(boardId));

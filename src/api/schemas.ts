@@ -5,10 +5,9 @@ import {
   boardSettingsRecord,
   columnRecord,
   memberRecord,
+  snapshotRecord,
   sprintRecord,
-  taskColumnsRecord,
   taskRecord,
-  taskStateRecord,
 } from "../domain/records";
 
 // Shapes of what the API returns, for the OpenAPI document. Requests are validated
@@ -91,17 +90,10 @@ export const eventSchema = z
   })
   .meta({ id: "Event" });
 
-export const snapshotSchema = z
-  .object({
-    seq: z.number().int(),
-    board: boardRecord,
-    nextNumber: z.number().int().meta({ description: "The number the next task gets (keys are never reused)." }),
+export const snapshotSchema = snapshotRecord
+  .extend({
     columns: z.array(columnSchema),
-    tasks: z
-      .union([z.array(taskStateRecord.partial({ stamps: true })), taskColumnsRecord])
-      .meta({ description: "A list of tasks, or with `tasks=columns` one array per field." }),
     members: z.array(memberSchema),
-    labels: z.array(z.string()),
     sprints: z.array(sprintSchema).meta({ description: "Active sprints first, then future, then completed." }),
     settings: boardSettingsSchema,
   })

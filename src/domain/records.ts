@@ -153,3 +153,23 @@ export const boardSettingsRecord = z.object({
     .meta({ description: "What sprints are planned and burned down in: story points or estimated time." }),
   workingDays: z.array(z.number().int()).meta({ description: "ISO weekdays the team works, 1 Monday … 7 Sunday." }),
 });
+
+/**
+ * The whole board for a first load or a catch-up, as it travels: the API answers it
+ * (documented with its named parts, see src/api/schemas.ts) and the web app reads it
+ * (more leniently, see client/src/sync/boardMessages.ts). Tasks come as a list, or
+ * with `tasks=columns` as one array per field; without their stamps when asked.
+ */
+export const snapshotRecord = z.object({
+  seq: z.number().int().min(0),
+  board: boardRecord,
+  nextNumber: z.number().int().min(1).meta({ description: "The number the next task gets (keys are never reused)." }),
+  columns: z.array(columnRecord),
+  tasks: z
+    .union([z.array(taskStateRecord.partial({ stamps: true })), taskColumnsRecord])
+    .meta({ description: "A list of tasks, or with `tasks=columns` one array per field." }),
+  members: z.array(memberRecord),
+  labels: z.array(z.string()),
+  sprints: z.array(sprintRecord).meta({ description: "Active sprints first, then future, then completed." }),
+  settings: boardSettingsRecord,
+});

@@ -162,35 +162,44 @@ export async function flowFacts(db: ReportDb, boardId: string, from: string, to:
  * with its first move into an in-progress column, found in the same query through
  * the transitions' index by task: a year of a busy board is thousands of tasks.
  */
-export async function cycleFacts(db: ReportDb, boardId: string, from: string, to: string) {
-  const { after, before } = utcBounds(from, to);
+/**
+ * What the flow reports read of a task: its fields, and when it first entered an
+ * in-progress column. `sameBoard` says which rows of a column or transition table
+ * are the task's board's.
+ */
+function flowTaskFields(db: ReportDb, sameBoard: (boardId: SQLiteColumn) => SQL) {
   const inProgress = db
     .select({ columnId: reportColumns.columnId })
     .from(reportColumns)
-    .where(and(onBoard(reportColumns.boardId, boardId), eq(reportColumns.category, "in_progress")));
+    .where(and(sameBoard(reportColumns.boardId), eq(reportColumns.category, "in_progress")));
   const firstInProgress = db
     .select({ at: reportTransitions.at })
     .from(reportTransitions)
     .where(
       and(
-        onBoard(reportTransitions.boardId, boardId),
+        sameBoard(reportTransitions.boardId),
         eq(reportTransitions.key, reportTasks.key),
         inArray(reportTransitions.toColumn, inProgress),
       ),
     )
     .orderBy(asc(reportTransitions.seq))
     .limit(1);
+  return {
+    key: reportTasks.key,
+    title: reportTasks.title,
+    type: reportTasks.type,
+    columnId: reportTasks.columnId,
+    createdAt: reportTasks.createdAt,
+    resolvedAt: reportTasks.resolvedAt,
+    startedAt: sql<string | null>`(${firstInProgress})`,
+  };
+}
+
+export async function cycleFacts(db: ReportDb, boardId: string, from: string, to: string) {
+  const { after, before } = utcBounds(from, to);
   const [tasks, columns] = await db.batch([
     db
-      .select({
-        key: reportTasks.key,
-        title: reportTasks.title,
-        type: reportTasks.type,
-        columnId: reportTasks.columnId,
-        createdAt: reportTasks.createdAt,
-        resolvedAt: reportTasks.resolvedAt,
-        startedAt: sql<string | null>`(${firstInProgress})`,
-      })
+      .select(flowTaskFields(db, (column) => onBoard(column, boardId)))
       .from(reportTasks)
       .where(
         and(
@@ -276,22 +285,6 @@ export async function deliveryFacts(db: ReportDb, viewerId: string, from: string
     .leftJoin(reportGenerations, eq(reportGenerations.boardId, boards.id))
     .where(eq(memberships.userId, viewerId))
     .as("mine");
-  const inProgress = db
-    .select({ columnId: reportColumns.columnId })
-    .from(reportColumns)
-    .where(and(eq(reportColumns.boardId, reportTasks.boardId), eq(reportColumns.category, "in_progress")));
-  const firstInProgress = db
-    .select({ at: reportTransitions.at })
-    .from(reportTransitions)
-    .where(
-      and(
-        eq(reportTransitions.boardId, reportTasks.boardId),
-        eq(reportTransitions.key, reportTasks.key),
-        inArray(reportTransitions.toColumn, inProgress),
-      ),
-    )
-    .orderBy(asc(reportTransitions.seq))
-    .limit(1);
   const [seen, tasks, columns, sprints] = await db.batch([
     db
       .select({ boardId: boards.id, name: boards.name, key: boards.key, mode: boards.mode })
@@ -302,13 +295,7 @@ export async function deliveryFacts(db: ReportDb, viewerId: string, from: string
     db
       .select({
         boardId: mine.boardId,
-        key: reportTasks.key,
-        title: reportTasks.title,
-        type: reportTasks.type,
-        columnId: reportTasks.columnId,
-        createdAt: reportTasks.createdAt,
-        resolvedAt: reportTasks.resolvedAt,
-        startedAt: sql<string | null>`(${firstInProgress})`,
+        ...flowTaskFields(db, (column) => eq(column, reportTasks.boardId)),
       })
       .from(mine)
       .innerJoin(reportTasks, eq(reportTasks.boardId, mine.rowsId))

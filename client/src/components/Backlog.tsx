@@ -5,7 +5,7 @@ import { backlogOf, sprintView, type TaskView } from "../../../src/domain/views"
 import { duration, when } from "../format";
 import { boardsStore, change, memberName } from "../stores/boards";
 import { boardPath, navigate, route } from "../stores/route";
-import { Loading, Modal } from "./common";
+import { FormButtons, Loading, Modal } from "./common";
 
 // Scrum planning: the ranked backlog and the sprints as drop targets. Rows move by
 // drag and drop or by their buttons (keyboard and touch), each a board command.
@@ -261,14 +261,7 @@ function StartSprint(props: { sprint: Sprint; onClose: () => void; announce: (te
           End date
           <input type="date" required value={end()} onInput={(e) => setEnd(e.currentTarget.value)} />
         </label>
-        <div class="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Start
-          </button>
-        </div>
+        <FormButtons submit="Start" onCancel={props.onClose} />
       </form>
     </Modal>
   );
@@ -308,14 +301,7 @@ function CompleteSprint(props: { sprint: Sprint; onClose: () => void; announce: 
           </label>
         </Show>
         <p class="muted">Started {when(props.sprint.startedAt)}.</p>
-        <div class="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Complete sprint
-          </button>
-        </div>
+        <FormButtons submit="Complete sprint" onCancel={props.onClose} />
       </form>
     </Modal>
   );

@@ -7,7 +7,7 @@ import { sessionStore } from "../stores/session";
 import { leavePast, loadEvents, showPast, timeTravelStore } from "../stores/timeTravel";
 import type { ClientCommand } from "../sync/SyncEngine";
 import { BoardView, type LaneMode } from "./BoardView";
-import { Loading, Modal } from "./common";
+import { FormButtons, Loading, Modal } from "./common";
 import { TaskDrawer } from "./TaskDrawer";
 
 const LANE_MODES: { id: LaneMode; label: string }[] = [
@@ -271,14 +271,7 @@ function CreateTask(props: { onClose: () => void; announce: (text: string) => vo
             <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
           </select>
         </label>
-        <div class="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Create
-          </button>
-        </div>
+        <FormButtons submit="Create" onCancel={props.onClose} />
       </form>
     </Modal>
   );

@@ -6,12 +6,12 @@ import { when } from "../format";
 import { downloadReport, loadReport, reportsStore, viewerTimeZone } from "../stores/reports";
 import { route, setQuery } from "../stores/route";
 import { axis, Chart, type ChartTheme, dayAxis } from "./Chart";
+import { FieldError } from "./common";
 import {
   DateRange,
   Empty,
   elapsed,
   Figures,
-  RangeProblem,
   ReportBody,
   ReportHead,
   shortDate,
@@ -42,7 +42,7 @@ export function FlowReport(props: { boardId: string }) {
       >
         <DateRange range={range} />
       </ReportHead>
-      <RangeProblem message={range.problem()} />
+      <FieldError message={range.problem()} />
       <Show when={!range.problem()}>
         <ReportBody loaded={reportsStore.cfd} what="cumulative flow" retry={load}>
           {(report) => <FlowFigure report={report} />}
@@ -169,7 +169,7 @@ export function ControlReport(props: { boardId: string; boardKey: string }) {
           </button>
         </fieldset>
       </ReportHead>
-      <RangeProblem message={range.problem()} />
+      <FieldError message={range.problem()} />
       <Show when={!range.problem()}>
         <ReportBody loaded={reportsStore["cycle-time"]} what="control chart" retry={load}>
           {(report) => <ControlFigure report={report} metric={metric()} boardKey={props.boardKey} />}

@@ -22,7 +22,7 @@ import {
   taskDetailStore,
   type WorklogEdit,
 } from "../stores/taskDetail";
-import { Avatar, FieldError, Modal } from "./common";
+import { Avatar, ConfirmDelete, FieldError, FormButtons, Modal } from "./common";
 import { Markdown } from "./Markdown";
 
 // Everything about one task, beside the board (full screen on a phone), at its own
@@ -551,14 +551,7 @@ function LogWork(props: { task: Task; onClose: () => void; announce: (text: stri
           <input value={comment()} onInput={(e) => setComment(e.currentTarget.value)} />
         </label>
         <FieldError message={error()} />
-        <div class="actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Log
-          </button>
-        </div>
+        <FormButtons submit="Log" onCancel={props.onClose} />
       </form>
     </Modal>
   );
@@ -748,40 +741,26 @@ function CommentItem(props: { comment: Comment; canEdit: boolean }) {
             ref={(el) => requestAnimationFrame(() => el.focus())}
           />
           <FieldError message={error()} />
-          <div class="actions">
-            <button type="button" onClick={stop}>
-              Cancel
-            </button>
-            <button type="submit" class="primary">
-              Save comment
-            </button>
-          </div>
+          <FormButtons submit="Save comment" onCancel={stop} />
         </form>
       </Show>
       <Show when={confirming()}>
-        <Modal title="Delete this comment?" role="alertdialog" onClose={() => setConfirming(false)}>
+        <ConfirmDelete
+          title="Delete this comment?"
+          confirm="Delete comment"
+          onKeep={() => setConfirming(false)}
+          onConfirm={() => {
+            if (!deleteComment(props.comment)) return;
+            setConfirming(false);
+            focusLater('.drawer [aria-label="New comment"]', ".drawer");
+          }}
+        >
           <p>
             {may().mine() ? "Your comment" : `${author()}'s comment`} from {when(props.comment.createdAt)} goes for
             everyone. This cannot be undone.
           </p>
           <blockquote class="quote">{excerpt(props.comment.body)}</blockquote>
-          <div class="actions">
-            <button type="button" onClick={() => setConfirming(false)} autofocus>
-              Keep it
-            </button>
-            <button
-              type="button"
-              class="danger"
-              onClick={() => {
-                if (!deleteComment(props.comment)) return;
-                setConfirming(false);
-                focusLater('.drawer [aria-label="New comment"]', ".drawer");
-              }}
-            >
-              Delete comment
-            </button>
-          </div>
-        </Modal>
+        </ConfirmDelete>
       </Show>
     </li>
   );
@@ -865,7 +844,16 @@ function WorklogItem(props: { worklog: Worklog; task: Task; canEdit: boolean }) 
         <EditWorklog worklog={props.worklog} onDone={stop} />
       </Show>
       <Show when={confirming()}>
-        <Modal title="Delete this worklog?" role="alertdialog" onClose={() => setConfirming(false)}>
+        <ConfirmDelete
+          title="Delete this worklog?"
+          confirm="Delete worklog"
+          onKeep={() => setConfirming(false)}
+          onConfirm={() => {
+            if (!deleteWorklog(props.worklog, giveBack() ? "auto" : "leave")) return;
+            setConfirming(false);
+            focusLater('.drawer [data-action="log-work"]', ".drawer");
+          }}
+        >
           <p>
             {may().mine() ? "You" : author()} logged {spent()} on {props.task.key}, started{" "}
             {when(props.worklog.startedAt)}. Deleting it takes the time off the task for everyone.
@@ -876,23 +864,7 @@ function WorklogItem(props: { worklog: Worklog; task: Task; canEdit: boolean }) 
               Add {spent()} back to the remaining estimate
             </label>
           </Show>
-          <div class="actions">
-            <button type="button" onClick={() => setConfirming(false)} autofocus>
-              Keep it
-            </button>
-            <button
-              type="button"
-              class="danger"
-              onClick={() => {
-                if (!deleteWorklog(props.worklog, giveBack() ? "auto" : "leave")) return;
-                setConfirming(false);
-                focusLater('.drawer [data-action="log-work"]', ".drawer");
-              }}
-            >
-              Delete worklog
-            </button>
-          </div>
-        </Modal>
+        </ConfirmDelete>
       </Show>
     </li>
   );
@@ -962,14 +934,7 @@ function EditWorklog(props: { worklog: Worklog; onDone: () => void }) {
         <input value={comment()} onInput={(e) => setComment(e.currentTarget.value)} />
       </label>
       <FieldError message={error()} />
-      <div class="actions">
-        <button type="button" onClick={props.onDone}>
-          Cancel
-        </button>
-        <button type="submit" class="primary">
-          Save worklog
-        </button>
-      </div>
+      <FormButtons submit="Save worklog" onCancel={props.onDone} />
     </form>
   );
 }

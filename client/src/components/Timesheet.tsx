@@ -5,11 +5,11 @@ import { boardsStore } from "../stores/boards";
 import { downloadReport, loadReport, reportsStore, viewerTimeZone } from "../stores/reports";
 import { route, setQuery } from "../stores/route";
 import { sessionStore } from "../stores/session";
+import { FieldError } from "./common";
 import {
   DateRange,
   Empty,
   hours,
-  RangeProblem,
   ReportBody,
   ReportHead,
   ScrollTable,
@@ -49,7 +49,7 @@ export function BoardTimesheet(props: { boardId: string; board: BoardState }) {
           </select>
         </label>
       </ReportHead>
-      <RangeProblem message={range.problem()} />
+      <FieldError message={range.problem()} />
       <Show when={!range.problem()}>
         <ReportBody loaded={reportsStore.timesheet} what="timesheet" retry={load}>
           {(grid) => (
@@ -82,7 +82,7 @@ export function MyTime() {
         >
           <DateRange range={range} />
         </ReportHead>
-        <RangeProblem message={range.problem()} />
+        <FieldError message={range.problem()} />
         <Show when={!range.problem()}>
           <ReportBody loaded={reportsStore.myTime} what="timesheet" retry={load}>
             {(grid) => (

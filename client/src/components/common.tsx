@@ -62,6 +62,43 @@ export function Loading(props: { what: string }) {
   );
 }
 
+/** Asks before something goes for everyone: "Keep it" (focused first), or the button that deletes. */
+export function ConfirmDelete(props: {
+  title: string;
+  confirm: string;
+  onKeep: () => void;
+  onConfirm: () => void;
+  children: JSX.Element;
+}) {
+  return (
+    <Modal title={props.title} role="alertdialog" onClose={() => props.onKeep()}>
+      {props.children}
+      <div class="actions">
+        <button type="button" onClick={() => props.onKeep()} autofocus>
+          Keep it
+        </button>
+        <button type="button" class="danger" onClick={() => props.onConfirm()}>
+          {props.confirm}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** A form's last row: Cancel, and the button that submits it. */
+export function FormButtons(props: { submit: string; onCancel: () => void }) {
+  return (
+    <div class="actions">
+      <button type="button" onClick={() => props.onCancel()}>
+        Cancel
+      </button>
+      <button type="submit" class="primary">
+        {props.submit}
+      </button>
+    </div>
+  );
+}
+
 export function FieldError(props: { message: string | null }) {
   return (
     <Show when={props.message}>

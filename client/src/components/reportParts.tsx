@@ -122,16 +122,6 @@ export function DateRange(props: { range: ReturnType<typeof useRange> }) {
   );
 }
 
-export function RangeProblem(props: { message: string | null }) {
-  return (
-    <Show when={props.message}>
-      <p class="field-error" role="alert">
-        {props.message}
-      </p>
-    </Show>
-  );
-}
-
 /**
  * A chart's figures as a table: always there for screen readers (the canvas is
  * hidden from them), shown to everyone on request.

@@ -4,14 +4,7 @@ import type { FieldConflict } from "../../../src/domain/errors";
 import { type BoardEvent, boardEventSchema, storedEventSchema, upcast } from "../../../src/domain/events";
 import { type BoardState, DEFAULT_BOARD_SETTINGS } from "../../../src/domain/model";
 import { type ServerMessage, serverMessage } from "../../../src/domain/protocol";
-import {
-  boardRecord,
-  boardSettingsRecord,
-  columnRecord,
-  memberRecord,
-  sprintRecord,
-  taskStateRecord,
-} from "../../../src/domain/records";
+import { boardRecord, snapshotRecord, taskStateRecord } from "../../../src/domain/records";
 
 // What arrives from the board, checked before the engine acts on it. The protocol
 // module types the envelope; the board's state and events inside it are checked
@@ -49,18 +42,18 @@ export function boardEventFrom(raw: unknown): BoardEvent | null {
   return parsed.success ? parsed.data : null;
 }
 
-const snapshotSchema = z.object({
-  seq: z.number().int().min(0),
+/**
+ * The domain's snapshot, read leniently: a board not created yet has none; older
+ * boards' snapshots lack sprints and settings (the engine then starts from none and
+ * the defaults); labels are not needed; and columns of tasks are checked below, field
+ * by field, which is quicker than the schema's check value by value.
+ */
+const snapshotSchema = snapshotRecord.extend({
   board: boardRecord.nullable(),
-  nextNumber: z.number().int().min(1),
-  columns: z.array(columnRecord),
-  // A list, or columns (`GET …/snapshot?tasks=columns`, the first load's: checked below,
-  // field by field); without stamps from `GET …/snapshot?stamps=false`: a screen never needs them.
   tasks: z.union([z.array(taskStateRecord.partial({ stamps: true })), z.record(z.string(), z.unknown())]),
-  members: z.array(memberRecord),
-  // Older boards' snapshots may lack them; the engine then starts from none and the defaults.
-  sprints: z.array(sprintRecord).optional(),
-  settings: boardSettingsRecord.optional(),
+  labels: snapshotRecord.shape.labels.optional(),
+  sprints: snapshotRecord.shape.sprints.optional(),
+  settings: snapshotRecord.shape.settings.optional(),
 });
 
 /**
