@@ -168,6 +168,21 @@ async function focused(page: Page): Promise<{ label: string | null; outline: str
   })`)) as { label: string | null; outline: string };
 }
 
+/** Holds the page's animation frames until the next Tab is released, then runs them. */
+async function framesHeldUntilTab(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const frame = window.requestAnimationFrame;
+    const held = [];
+    window.requestAnimationFrame = (run) => held.push(run);
+    document.addEventListener("keyup", function release(e) {
+      if (e.key !== "Tab") return;
+      document.removeEventListener("keyup", release, true);
+      window.requestAnimationFrame = frame;
+      for (const run of held) run(performance.now());
+    }, true);
+  })()`);
+}
+
 test("comments: the author edits one in place (Escape cancels) and deletes it after confirming; others see it live and get no controls", async () => {
   screenshotOnFailure("comment-edit");
   forgetPages();
@@ -202,6 +217,8 @@ test("comments: the author edits one in place (Escape cancels) and deletes it af
   await bob.page.waitForFunction(`document.activeElement?.getAttribute("aria-label") === "Edit comment"`);
   expect(await focused(bob.page)).toEqual({ label: "Edit comment", outline: "solid" });
 
+  // A slow frame and a quick typist: the editor's focus must not pull the Tab back.
+  await framesHeldUntilTab(bob.page);
   await bob.page.keyboard.press("Enter");
   await editor.fill("Bob's **final** words");
   await bob.page.keyboard.press("Tab");

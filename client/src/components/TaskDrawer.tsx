@@ -22,7 +22,7 @@ import {
   taskDetailStore,
   type WorklogEdit,
 } from "../stores/taskDetail";
-import { Avatar, ConfirmDelete, FieldError, FormButtons, Modal } from "./common";
+import { Avatar, ConfirmDelete, FieldError, FormButtons, focusOnShow, Modal } from "./common";
 import { Markdown } from "./Markdown";
 
 // Everything about one task, beside the board (full screen on a phone), at its own
@@ -198,7 +198,7 @@ function InlineText(props: {
       <input
         ref={(el) => {
           input = el;
-          requestAnimationFrame(() => el.focus());
+          focusOnShow(el);
         }}
         class="inline-input"
         aria-label={props.label}
@@ -385,7 +385,7 @@ function Description(props: { task: Task; canEdit: boolean; update: (changes: Re
           rows="8"
           value={draft()}
           onInput={(e) => setDraft(e.currentTarget.value)}
-          ref={(el) => requestAnimationFrame(() => el.focus())}
+          ref={(el) => focusOnShow(el)}
         />
         <div class="actions">
           <button type="button" onClick={() => setEditing(false)}>
@@ -738,7 +738,7 @@ function CommentItem(props: { comment: Comment; canEdit: boolean }) {
             rows="4"
             value={draft()}
             onInput={(e) => setDraft(e.currentTarget.value)}
-            ref={(el) => requestAnimationFrame(() => el.focus())}
+            ref={(el) => focusOnShow(el)}
           />
           <FieldError message={error()} />
           <FormButtons submit="Save comment" onCancel={stop} />
@@ -912,12 +912,7 @@ function EditWorklog(props: { worklog: Worklog; onDone: () => void }) {
               placeholder="1h 30m"
               aria-describedby={`spent-hint-${props.worklog.id}`}
               onInput={(e) => setSpent(e.currentTarget.value)}
-              ref={(el) =>
-                requestAnimationFrame(() => {
-                  el.focus();
-                  el.select();
-                })
-              }
+              ref={(el) => focusOnShow(el, { select: true })}
             />
           </label>
           <span id={`spent-hint-${props.worklog.id}`} class="hint">

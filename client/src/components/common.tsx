@@ -99,6 +99,20 @@ export function FormButtons(props: { submit: string; onCancel: () => void }) {
   );
 }
 
+/**
+ * Focuses an editor once it is in the page (a ref runs before it is attached), unless
+ * the person has already moved focus into its form: a quick Tab must not be pulled back.
+ */
+export function focusOnShow(el: HTMLInputElement | HTMLTextAreaElement, options: { select?: boolean } = {}): void {
+  requestAnimationFrame(() => {
+    const home = el.form ?? el.parentElement;
+    const active = document.activeElement;
+    if (active && active !== el && home?.contains(active)) return;
+    el.focus();
+    if (options.select) el.select();
+  });
+}
+
 export function FieldError(props: { message: string | null }) {
   return (
     <Show when={props.message}>
