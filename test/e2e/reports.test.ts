@@ -50,13 +50,19 @@ beforeAll(async () => {
   board = await importBoard(ALICE, log);
   sprint1 = fixture.sprint1;
   // The reports read a projection the board feeds a moment after its log: wait for it to hold both sprints.
+  await projected("The imported board's reports", `/boards/${board.id}/reports/velocity`, (velocity) => {
+    return (velocity as { sprints: unknown[] }).sprints.length === 2;
+  });
+});
+
+/** Asks a report until its answer shows what was written (the projection is a moment behind the log). */
+async function projected(what: string, path: string, caughtUp: (answer: unknown) => boolean): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const velocity = await api<{ sprints: unknown[] }>(ALICE, "GET", `/boards/${board.id}/reports/velocity`);
-    if (velocity.sprints.length === 2) return;
+    if (caughtUp(await api(ALICE, "GET", path))) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error("The imported board's reports never caught up");
-});
+  throw new Error(`${what} never caught up`);
+}
 
 const key = (n: number) => `${board.key}-${n}`;
 const reports = (page: Page, rest: string) => openBoard(page, board.key, `/reports${rest}`);
@@ -252,6 +258,10 @@ test("timesheet in the viewer's time zone, and my time across boards with its CS
   await api(ALICE, "POST", `/boards/${second.id}/tasks/${second.keys[0]}/worklogs`, {
     timeSpent: "45m",
     startedAt: "2026-03-04T15:00:00Z",
+  });
+  // My time is read once as it opens: only after the projection holds both worklogs.
+  await projected("My time", "/reports/timesheet?from=2026-03-02&to=2026-03-08", (sheet) => {
+    return (sheet as { totalSeconds: number }).totalSeconds === 4 * 3600;
   });
   await page.getByRole("link", { name: "My time", exact: true }).click();
   await page.waitForURL(/\/time$/);
