@@ -20,6 +20,7 @@ import {
   deliveryFacts,
   flowFacts,
   reportReader,
+  reportsThrough,
   sprintFacts,
   sprintOf,
   sprintsOf,
@@ -82,8 +83,24 @@ function dayRange(q: { from?: string | undefined; to?: string | undefined; timeZ
   return { from, to, timeZone: q.timeZone };
 }
 
-function answer<T>(c: Context<AppEnv>, wanted: "json" | "csv", report: T, csv: (r: T) => string, name: string) {
-  if (wanted === "json") return c.json(report as object, 200);
+/** A board's report in JSON also says how far into the board's log it is. */
+const throughSeq = {
+  throughSeq: z.number().int().min(0).meta({
+    description:
+      "The board's last event this report includes. Reports are kept a moment behind the board: while this is below the board's seq, ask again shortly.",
+  }),
+};
+
+function answer<T>(
+  c: Context<AppEnv>,
+  wanted: "json" | "csv",
+  report: T,
+  csv: (r: T) => string,
+  name: string,
+  through?: number,
+) {
+  if (wanted === "json")
+    return c.json({ ...(report as object), ...(through === undefined ? {} : { throughSeq: through }) }, 200);
   return c.body(csv(report), 200, {
     "content-type": "text/csv; charset=utf-8",
     "content-disposition": `attachment; filename="${name}.csv"`,
@@ -108,6 +125,7 @@ const change = z.object({
 });
 const burndownSchema = z
   .object({
+    ...throughSeq,
     unit: z.enum(["points", "time"]),
     timeZone: z.string(),
     workingDays: z.array(z.number().int()),
@@ -136,6 +154,7 @@ const items = z.object({
 });
 const sprintReportSchema = z
   .object({
+    ...throughSeq,
     sprint: z.object({
       id: z.string(),
       name: z.string(),
@@ -152,6 +171,7 @@ const sprintReportSchema = z
   .meta({ id: "SprintReport" });
 const velocitySchema = z
   .object({
+    ...throughSeq,
     sprints: z.array(
       z.object({
         sprintId: z.string(),
@@ -171,6 +191,7 @@ const velocitySchema = z
   .meta({ id: "Velocity", description: "Points committed and completed per closed sprint, oldest first." });
 const cfdSchema = z
   .object({
+    ...throughSeq,
     timeZone: z.string(),
     from: z.string(),
     to: z.string(),
@@ -182,6 +203,7 @@ const cfdSchema = z
   .meta({ id: "CumulativeFlow", description: "Tasks in each column at the end of each day." });
 const cycleSchema = z
   .object({
+    ...throughSeq,
     timeZone: z.string(),
     from: z.string(),
     to: z.string(),
@@ -263,6 +285,10 @@ const timesheetSchema = z
     id: "TimesheetGrid",
     description: "Seconds logged per person per day (a worklog counts on the day its work started in timeZone).",
   });
+const boardTimesheetSchema = timesheetSchema.extend(throughSeq).meta({
+  id: "BoardTimesheet",
+  description: "A board's timesheet: the grid, and how far into the board's log it is.",
+});
 
 const errors = errorResponses(400, 401, 404);
 
@@ -292,6 +318,7 @@ const burndownRoute = reportRoutes.openapi(
     await openBoard(c, boardId, "read");
     fail(checkTimeZone(q.timeZone));
     const db = reportReader(c.env.DB);
+    const through = await reportsThrough(db, boardId);
     const [sprint, settings] = await Promise.all([sprintOf(db, boardId, q.sprint), boardSettings(db, boardId)]);
     if (!sprint) throw sprintNotFound();
     if (sprint.startedAt === null) {
@@ -310,7 +337,7 @@ const burndownRoute = reportRoutes.openapi(
       timeZone: q.timeZone,
       scopeVersion: settings.scopeVersion,
     });
-    return answer(c, q.format, report, burndownCsv, `burndown-${sprint.sprintId}`);
+    return answer(c, q.format, report, burndownCsv, `burndown-${sprint.sprintId}`, through);
   },
 );
 
@@ -331,10 +358,12 @@ const sprintReportRoute = reportRoutes.openapi(
     const q = c.req.valid("query");
     await openBoard(c, boardId, "read");
     const db = reportReader(c.env.DB);
+    const through = await reportsThrough(db, boardId);
     const sprint = await sprintOf(db, boardId, q.sprint);
     if (!sprint) throw sprintNotFound();
     const facts = await sprintFacts(db, boardId, sprint.sprintId);
-    return answer(c, q.format, sprintSummary({ sprint, ...facts }), sprintSummaryCsv, `sprint-${sprint.sprintId}`);
+    const report = sprintSummary({ sprint, ...facts });
+    return answer(c, q.format, report, sprintSummaryCsv, `sprint-${sprint.sprintId}`, through);
   },
 );
 
@@ -363,8 +392,10 @@ const velocityRoute = reportRoutes.openapi(
     const { boardId } = c.req.valid("param");
     const q = c.req.valid("query");
     await openBoard(c, boardId, "read");
-    const report = velocity(await sprintsOf(reportReader(c.env.DB), boardId), q.sprints);
-    return answer(c, q.format, report, (r) => velocityCsv(r.sprints), "velocity");
+    const db = reportReader(c.env.DB);
+    const through = await reportsThrough(db, boardId);
+    const report = velocity(await sprintsOf(db, boardId), q.sprints);
+    return answer(c, q.format, report, (r) => velocityCsv(r.sprints), "velocity", through);
   },
 );
 
@@ -382,8 +413,10 @@ const cumulativeFlowRoute = reportRoutes.openapi(
     const q = c.req.valid("query");
     const days = dayRange(q);
     await openBoard(c, boardId, "read");
-    const facts = await flowFacts(reportReader(c.env.DB), boardId, days.from, days.to, days.timeZone);
-    return answer(c, q.format, cumulativeFlow({ ...facts, ...days }), cumulativeFlowCsv, "cumulative-flow");
+    const db = reportReader(c.env.DB);
+    const through = await reportsThrough(db, boardId);
+    const facts = await flowFacts(db, boardId, days.from, days.to, days.timeZone);
+    return answer(c, q.format, cumulativeFlow({ ...facts, ...days }), cumulativeFlowCsv, "cumulative-flow", through);
   },
 );
 
@@ -415,8 +448,11 @@ const cycleTimeRoute = reportRoutes.openapi(
     const q = c.req.valid("query");
     const days = dayRange(q);
     await openBoard(c, boardId, "read");
-    const facts = await cycleFacts(reportReader(c.env.DB), boardId, days.from, days.to);
-    return answer(c, q.format, cycleTime({ ...facts, ...days, window: q.window }), cycleTimeCsv, "cycle-time");
+    const db = reportReader(c.env.DB);
+    const through = await reportsThrough(db, boardId);
+    const facts = await cycleFacts(db, boardId, days.from, days.to);
+    const report = cycleTime({ ...facts, ...days, window: q.window });
+    return answer(c, q.format, report, cycleTimeCsv, "cycle-time", through);
   },
 );
 
@@ -436,7 +472,9 @@ async function grid(
   const days = dayRange(q);
   const wanted = q.userId ?? defaultUser;
   const userId = wanted === "me" ? c.var.actor.id : wanted;
-  const rows = await worklogFacts(reportReader(c.env.DB), scope, days.from, days.to, userId);
+  const db = reportReader(c.env.DB);
+  const through = "boardId" in scope ? await reportsThrough(db, scope.boardId) : undefined;
+  const rows = await worklogFacts(db, scope, days.from, days.to, userId);
   const report = timesheetGrid({
     ...days,
     worklogs: rows.map((r) => r.worklog),
@@ -444,7 +482,7 @@ async function grid(
     titles: new Map(rows.flatMap((r) => (r.title ? [[`${r.worklog.boardId}|${r.worklog.key}`, r.title]] : []))),
     boardNames: new Map(rows.map((r) => [r.worklog.boardId, r.boardName])),
   });
-  return answer(c, q.format, report, timesheetCsv, `timesheet-${days.from}-${days.to}`);
+  return answer(c, q.format, report, timesheetCsv, `timesheet-${days.from}-${days.to}`, through);
 }
 
 const boardTimesheetRoute = reportRoutes.openapi(
@@ -454,7 +492,7 @@ const boardTimesheetRoute = reportRoutes.openapi(
     tags: ["Reports"],
     summary: "Timesheet: time logged per person per day, with totals per task, in your time zone",
     request: { params: boardParams, query: timesheetQuery },
-    responses: { 200: ok(timesheetSchema, "The timesheet"), ...errors },
+    responses: { 200: ok(boardTimesheetSchema, "The timesheet"), ...errors },
   }),
   async (c) => {
     const { boardId } = c.req.valid("param");

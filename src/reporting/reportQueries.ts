@@ -5,7 +5,9 @@ import { memberships, users } from "../auth/schema";
 import { boards } from "../db/schema";
 import { dayAlignedSpan, utcBounds } from "./calendar";
 import { DEFAULT_WORKING_DAYS, SCOPE_VERSION } from "./reportFacts";
+import { REPORTS } from "./reportProjector";
 import {
+  projectionCheckpoints,
   type ReportColumnRow,
   reportBoards,
   reportColumns,
@@ -41,6 +43,19 @@ function rowsOf(boardId: string | SQLiteColumn): SQL {
 
 function onBoard(column: SQLiteColumn, boardId: string): SQL {
   return eq(column, rowsOf(boardId)) as SQL;
+}
+
+/**
+ * The last of the board's events its report rows hold (0 before the first). Read
+ * before the rows, through the same session: a report is at least this fresh.
+ */
+export async function reportsThrough(db: ReportDb, boardId: string): Promise<number> {
+  const row = await db
+    .select({ seq: projectionCheckpoints.seq })
+    .from(projectionCheckpoints)
+    .where(and(eq(projectionCheckpoints.boardId, boardId), eq(projectionCheckpoints.projection, REPORTS)))
+    .get();
+  return row?.seq ?? 0;
 }
 
 export async function boardSettings(db: ReportDb, boardId: string) {

@@ -1,6 +1,7 @@
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { BoardRoom } from "../../src/board/BoardRoom";
 import { boardLogHeader, boardLogLine } from "../../src/domain/boardLog";
 import type { BoardEvent } from "../../src/domain/events";
 import { replay } from "../../src/domain/evolve";
@@ -211,6 +212,8 @@ describe("reports of the scripted board, from D1", () => {
   it("gives the same figures as computing each report from a replay of the board's log", async () => {
     const { id, sprint1, sprint2, events } = fixture;
     const rows = replayFacts(id, events, replay(events)).rows();
+    // Each answer also says it holds the whole log.
+    const through = { throughSeq: events.at(-1)?.seq };
     const scoped = (sprintId: string) => {
       const sprint = rows.sprints.find((s) => s.sprintId === sprintId);
       if (!sprint) throw new Error("no sprint");
@@ -218,22 +221,33 @@ describe("reports of the scripted board, from D1", () => {
     };
     for (const sprintId of [sprint1, sprint2]) {
       const unit = "points";
-      expect(await ok(`/boards/${id}/reports/burndown?sprint=${sprintId}&timeZone=Europe/Paris`)).toEqual(
-        burndown({ ...scoped(sprintId), unit, workingDays: [1, 2, 3, 4, 5], timeZone: "Europe/Paris" }),
-      );
-      expect(await ok(`/boards/${id}/reports/sprint?sprint=${sprintId}`)).toEqual(sprintSummary(scoped(sprintId)));
+      expect(await ok(`/boards/${id}/reports/burndown?sprint=${sprintId}&timeZone=Europe/Paris`)).toEqual({
+        ...burndown({ ...scoped(sprintId), unit, workingDays: [1, 2, 3, 4, 5], timeZone: "Europe/Paris" }),
+        ...through,
+      });
+      expect(await ok(`/boards/${id}/reports/sprint?sprint=${sprintId}`)).toEqual({
+        ...sprintSummary(scoped(sprintId)),
+        ...through,
+      });
     }
-    expect(await ok(`/boards/${id}/reports/velocity`)).toEqual(velocity(rows.sprints, 7));
+    expect(await ok(`/boards/${id}/reports/velocity`)).toEqual({ ...velocity(rows.sprints, 7), ...through });
     const range = { from: "2026-03-03", to: "2026-03-20", timeZone: "Asia/Kolkata" };
     const query = `from=${range.from}&to=${range.to}&timeZone=${range.timeZone}`;
-    expect(await ok(`/boards/${id}/reports/cfd?${query}`)).toEqual(cumulativeFlow({ ...rows, ...range }));
+    expect(await ok(`/boards/${id}/reports/cfd?${query}`)).toEqual({
+      ...cumulativeFlow({ ...rows, ...range }),
+      ...through,
+    });
     for (const timeZone of ["UTC", "Europe/Paris", "Pacific/Chatham"]) {
       const zoned = { ...range, timeZone };
-      expect(await ok(`/boards/${id}/reports/cfd?from=${range.from}&to=${range.to}&timeZone=${timeZone}`)).toEqual(
-        cumulativeFlow({ ...rows, ...zoned }),
-      );
+      expect(await ok(`/boards/${id}/reports/cfd?from=${range.from}&to=${range.to}&timeZone=${timeZone}`)).toEqual({
+        ...cumulativeFlow({ ...rows, ...zoned }),
+        ...through,
+      });
     }
-    expect(await ok(`/boards/${id}/reports/cycle-time?${query}`)).toEqual(cycleTime({ ...rows, ...range, window: 7 }));
+    expect(await ok(`/boards/${id}/reports/cycle-time?${query}`)).toEqual({
+      ...cycleTime({ ...rows, ...range, window: 7 }),
+      ...through,
+    });
     const sheet = await ok(`/boards/${id}/reports/timesheet?${query}`);
     const expected = timesheetGrid({ worklogs: rows.worklogs, ...range });
     expect([sheet.people.map((p: Json) => p.days), sheet.totalSeconds]).toEqual([
@@ -388,6 +402,49 @@ describe("the projection", () => {
     await deliver(id);
     const after = await ok(`/boards/${id}/reports/cfd?from=${today}&to=${today}`);
     expect(after.days[0]).toMatchObject({ counts: { todo: 0, in_progress: 0, done: 4 }, total: 4 });
+  });
+});
+
+describe("how fresh a report is", () => {
+  /** Every report of the board, in JSON, as a reader asks for them. */
+  const reportsOf = (id: string, sprintId: string) => [
+    `/boards/${id}/reports/burndown?sprint=${sprintId}`,
+    `/boards/${id}/reports/sprint?sprint=${sprintId}`,
+    `/boards/${id}/reports/velocity`,
+    `/boards/${id}/reports/cfd`,
+    `/boards/${id}/reports/cycle-time`,
+    `/boards/${id}/reports/timesheet`,
+  ];
+
+  /** Keeps the reports subscriber from running (as a slow or failing projection would) until released. */
+  async function holdReports(boardId: string, until: number): Promise<void> {
+    await runInDurableObject(roomOf(boardId), (room: BoardRoom) => {
+      // biome-ignore lint/suspicious/noExplicitAny: reaching the store to hold one subscriber back in a test.
+      const store = (room as any).store;
+      store.saveCursor({ ...store.cursor("reports"), nextAttemptAt: until });
+    });
+  }
+
+  it("says in every board report the last event it includes, behind the board until its projection catches up", async () => {
+    const { id, key, sprint1 } = fixture;
+    await deliver(id);
+    const before = (await call("GET", `/boards/${id}/snapshot`)).body.seq as number;
+    for (const path of reportsOf(id, sprint1)) expect((await ok(path)).throughSeq, path).toBe(before);
+
+    await holdReports(id, Date.now() + 3_600_000);
+    const renamed = await call("PATCH", `/boards/${id}/tasks/${key}-1`, { title: "Renamed while reports wait" });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    await deliver(id);
+    const after = (await call("GET", `/boards/${id}/snapshot`)).body.seq as number;
+    expect(after).toBe(before + 1);
+    for (const path of reportsOf(id, sprint1)) expect((await ok(path)).throughSeq, path).toBe(before);
+
+    await holdReports(id, 0);
+    await deliver(id);
+    for (const path of reportsOf(id, sprint1)) expect((await ok(path)).throughSeq, path).toBe(after);
+    // A CSV is the report alone; time across boards has no one board to be behind.
+    expect((await report(`/boards/${id}/reports/velocity?format=csv`)).body).not.toContain("throughSeq");
+    expect(await ok("/reports/timesheet")).not.toHaveProperty("throughSeq");
   });
 });
 

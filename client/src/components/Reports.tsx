@@ -1,6 +1,6 @@
-import { createEffect, For, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { createEffect, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import { boardsStore } from "../stores/boards";
-import { type ReportSlot, refreshReport } from "../stores/reports";
+import { type ReportSlot, refreshReport, reportThrough } from "../stores/reports";
 import { boardPath, navigate, route, withQuery } from "../stores/route";
 import { Loading } from "./common";
 import { ControlReport, FlowReport } from "./FlowReports";
@@ -19,8 +19,10 @@ const REPORTS: { id: string; label: string; slot: ReportSlot; scrumOnly: boolean
   { id: "timesheet", label: "Timesheet", slot: "timesheet", scrumOnly: false },
 ];
 
-/** How long after a change of the board its reports are asked again: the projection is a moment behind. */
+/** How long a report behind the board waits to be asked again: its projection follows the board a moment later. */
 const REFRESH_AFTER_MS = 1500;
+/** The longest wait between two asks while the report makes no progress (its projection may be failing). */
+const REFRESH_AT_MOST_MS = 30_000;
 
 export function Reports() {
   const board = () => boardsStore.board;
@@ -36,18 +38,26 @@ export function Reports() {
     }
   });
 
-  // The board changed: ask again once the projection has caught up, keeping the chart on screen meanwhile.
+  // The report is behind the board: ask again shortly, keeping the chart on screen
+  // meanwhile, and twice as long after each answer that brought nothing newer.
   let timer: ReturnType<typeof setTimeout> | undefined;
-  createEffect(
-    on(
-      () => board()?.seq,
-      () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => refreshReport(current().slot), REFRESH_AFTER_MS);
-      },
-      { defer: true },
-    ),
-  );
+  let wait = REFRESH_AFTER_MS;
+  let lastThrough = -1;
+  const [answered, setAnswered] = createSignal(0);
+  createEffect(() => {
+    answered();
+    const slot = current().slot;
+    const seq = board()?.seq;
+    const through = reportThrough(slot);
+    if (timer !== undefined || seq === undefined || through === undefined || through >= seq) return;
+    wait = through === lastThrough ? Math.min(wait * 2, REFRESH_AT_MOST_MS) : REFRESH_AFTER_MS;
+    lastThrough = through;
+    timer = setTimeout(async () => {
+      await refreshReport(slot);
+      timer = undefined;
+      setAnswered((n) => n + 1);
+    }, wait);
+  });
   onCleanup(() => clearTimeout(timer));
 
   return (

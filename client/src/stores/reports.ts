@@ -5,8 +5,9 @@ import { toast } from "./toasts";
 
 // The reports on screen: each one's last answer, whether it is loading and what went
 // wrong, kept per report so going back to one shows it at once while it refreshes.
-// Figures come from the board's reporting projection, a moment behind the board; the
-// reports screen asks again shortly after the board changes (`refreshReport`).
+// Figures come from the board's reporting projection, a moment behind the board: each
+// answer says how far into the board's log it is, and the reports screen asks again
+// while that is behind the board (`refreshReport`).
 
 /** Where each report's answer is kept: a board's reports by name, and the person's own time across boards. */
 export type ReportSlot = ReportName | "myTime";
@@ -76,11 +77,17 @@ export async function loadReport(slot: ReportSlot, boardId: string | null, query
 }
 
 /** Asks again for the report on screen, keeping it shown meanwhile. */
-export function refreshReport(slot: ReportSlot): void {
+export async function refreshReport(slot: ReportSlot): Promise<void> {
   const request = state[slot].request;
   if (!request) return;
   const [boardId, , query] = JSON.parse(request) as [string | null, ReportSlot, ReportQuery];
-  void loadReport(slot, boardId, query);
+  await loadReport(slot, boardId, query);
+}
+
+/** The last of the board's events the report on screen includes; undefined when none is shown. */
+export function reportThrough(slot: ReportSlot): number | undefined {
+  const data = state[slot].data;
+  return data && "throughSeq" in data ? data.throughSeq : undefined;
 }
 
 /** Downloads the report as the API's CSV, under the file name the API gives it. */
