@@ -13,7 +13,15 @@ export default defineConfig(async () => {
       projects: [
         {
           // Property tests do bounded work; the timeout only guards against a hang on a busy machine.
-          test: { name: "domain", environment: "node", include: ["test/domain/**/*.test.ts"], testTimeout: 60_000 },
+          // The web app's chart code draws days in the browser's own zone: its tests are written
+          // for UTC, so a developer in Tokyo or Honolulu gets the same run as CI.
+          test: {
+            name: "domain",
+            environment: "node",
+            include: ["test/domain/**/*.test.ts"],
+            testTimeout: 60_000,
+            env: { TZ: "UTC" },
+          },
         },
         {
           plugins: [
