@@ -1,40 +1,14 @@
-import { DurableObject } from "cloudflare:workers";
 import type { CommandEnvelope } from "../domain/commands";
-import type { DomainError } from "../domain/errors";
-import type { BoardEvent, StoredEvent } from "../domain/events";
-import { replay } from "../domain/evolve";
-import {
-  type Board,
-  type Column,
-  type Member,
-  orderedColumns,
-  type Role,
-  type Sprint,
-  type Worklog,
-} from "../domain/model";
-import { type Timesheet, timesheet } from "../domain/timesheet";
-import {
-  backlogOf,
-  commentsOf,
-  findTasks,
-  type HistoryEntry,
-  historyOf,
-  type Snapshot,
-  snapshotOf,
-  snapshotWithColumns,
-  sprintsOf,
-  sprintView,
-  type TaskFilter,
-  type TaskView,
-  taskView,
-  worklogsOf,
-} from "../domain/views";
+import type { StoredEvent } from "../domain/events";
+import type { Board, Member, Role } from "../domain/model";
+import { type TaskView, taskView } from "../domain/views";
 import { inboxSubscriber, notifyWebhookDisabled } from "../inbox/inboxSubscriber";
 import { directorySubscriber } from "../reporting/directoryProjector";
 import { reportSubscriber } from "../reporting/reportProjector";
 import { taskIndexSubscriber } from "../reporting/taskIndexProjector";
 import { WebhookAdmin } from "../webhooks/WebhookAdmin";
 import { WebhookDesk } from "../webhooks/WebhookDesk";
+import { BoardViews } from "./BoardViews";
 import { type CommandResult, executeCommand, subjectTask } from "./engine";
 import {
   announce,
@@ -46,7 +20,6 @@ import {
   type SessionData,
 } from "./liveSessions";
 import { PresenceRelay } from "./PresenceRelay";
-import { SqliteBoardStore } from "./SqliteBoardStore";
 import { hibernatingHub } from "./socketHub";
 import { type Cursor, deliverAll, type RebuildLimits, rebuildLimits, type Subscriber } from "./subscribers";
 
@@ -57,20 +30,16 @@ import { type Cursor, deliverAll, type RebuildLimits, rebuildLimits, type Subscr
  * synchronous transaction that updates the board's tables. The Worker in front
  * has already checked who is asking and what they may do; this object trusts it.
  */
-export class BoardRoom extends DurableObject<Env> {
-  private readonly store: SqliteBoardStore;
+export class BoardRoom extends BoardViews {
   private readonly subscribers: Subscriber[];
   private readonly live: LiveBoard<WebSocket>;
   private readonly desk: WebhookDesk;
   private readonly rebuildLimits: RebuildLimits;
   /** The time webhook retries are scheduled by; a test moves it forward instead of waiting hours. */
   private clock: () => number = Date.now;
-  /** The last snapshot's JSON (see snapshotJson). */
-  private lastSnapshot: { seq: number; form: string; json: string } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new SqliteBoardStore(ctx.storage.sql, ctx.storage);
     this.subscribers = [
       taskIndexSubscriber(env.DB),
       directorySubscriber(env.DB),
@@ -171,10 +140,6 @@ export class BoardRoom extends DurableObject<Env> {
     };
   }
 
-  diagnostics() {
-    return this.store.diagnostics();
-  }
-
   /**
    * Replays the whole log into a subscriber's projection, from the first event: into
    * fresh rows swapped in at the end where the subscriber can (src/board/subscribers.ts),
@@ -243,86 +208,5 @@ export class BoardRoom extends DurableObject<Env> {
     // Its id is never given out again (an import makes a new one each time), so nothing reaches this object after.
     await this.ctx.storage.deleteAll();
     return true;
-  }
-
-  snapshot(options: { stamps?: boolean } = {}): Snapshot | null {
-    const state = this.store.state;
-    return state.board ? snapshotOf(state, options) : null;
-  }
-
-  /**
-   * The snapshot as the JSON the API sends, null for a board that is not there. The
-   * last one made is kept until the next event: everyone who opens the board in
-   * between gets the same text, and a large board crosses to the Worker as one
-   * string instead of thousands of objects.
-   */
-  snapshotJson(options: { stamps?: boolean; columns?: boolean } = {}): { seq: number; json: string } | null {
-    const state = this.store.state;
-    if (!state.board) return null;
-    const form = `${options.stamps !== false}/${options.columns === true}`;
-    const kept = this.lastSnapshot;
-    if (kept?.seq === state.seq && kept.form === form) return kept;
-    const snapshot = options.columns ? snapshotWithColumns(state, options) : snapshotOf(state, options);
-    this.lastSnapshot = { seq: state.seq, form, json: JSON.stringify(snapshot) };
-    return this.lastSnapshot;
-  }
-
-  columns(): { seq: number; columns: Column[] } {
-    return { seq: this.store.state.seq, columns: orderedColumns(this.store.state) };
-  }
-
-  tasks(filter: TaskFilter): { seq: number; tasks: TaskView[] } {
-    return { seq: this.store.state.seq, tasks: findTasks(this.store.state, filter) };
-  }
-
-  task(key: string): { seq: number; task: TaskView; comments: ReturnType<typeof commentsOf> } | null {
-    const state = this.store.state;
-    const task = state.tasks[key];
-    return task ? { seq: state.seq, task: taskView(state, task), comments: commentsOf(state, key) } : null;
-  }
-
-  sprints(): { seq: number; sprints: Sprint[] } {
-    return { seq: this.store.state.seq, sprints: sprintsOf(this.store.state) };
-  }
-
-  sprint(id: string): { seq: number; sprint: ReturnType<typeof sprintView> } | null {
-    const state = this.store.state;
-    const sprint = state.sprints[id];
-    return sprint ? { seq: state.seq, sprint: sprintView(state, sprint) } : null;
-  }
-
-  backlog(): { seq: number; tasks: TaskView[] } {
-    return { seq: this.store.state.seq, tasks: backlogOf(this.store.state) };
-  }
-
-  timesheet(query: { userId?: string; from: string; to: string; timeZone: string }): {
-    seq: number;
-    sheet: Timesheet | null;
-    error: Pick<DomainError, "code" | "kind" | "message"> | null;
-  } {
-    const sheet = timesheet(this.store.state, query);
-    const seq = this.store.state.seq;
-    if (!("code" in sheet)) return { seq, sheet, error: null };
-    return { seq, sheet: null, error: { code: sheet.code, kind: sheet.kind, message: sheet.message } };
-  }
-
-  worklogs(key: string): { seq: number; worklogs: Worklog[] } | null {
-    const state = this.store.state;
-    return state.tasks[key] ? { seq: state.seq, worklogs: worklogsOf(state, key) } : null;
-  }
-
-  events(after: number, limit: number): { events: BoardEvent[]; seq: number } {
-    return { events: this.store.events(after, limit), seq: this.store.state.seq };
-  }
-
-  /** The board as it was right after event `seq`, folded from the log. */
-  stateAt(seq: number): Snapshot {
-    return snapshotOf(replay(this.store.eventsUpTo(seq)));
-  }
-
-  history(key: string): HistoryEntry[] | null {
-    const { events, attempts } = this.store.taskTrail(key);
-    if (events.length === 0 && attempts.length === 0) return null;
-    return historyOf(key, events, attempts);
   }
 }
