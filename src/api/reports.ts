@@ -19,6 +19,7 @@ import {
   cycleFacts,
   deliveryFacts,
   flowFacts,
+  type ReportDb,
   reportReader,
   reportsThrough,
   sprintFacts,
@@ -91,6 +92,18 @@ const throughSeq = {
   }),
 };
 
+/**
+ * A board's report rows, once the caller may read the board, and how far into its
+ * log they are: the checkpoint is read beside the access check and before the rows,
+ * through the same session, so the rows are at least that fresh.
+ */
+async function boardReports(c: Context<AppEnv>, boardId: string) {
+  const db = reportReader(c.env.DB);
+  const [, through] = await Promise.all([openBoard(c, boardId, "read"), reportsThrough(db, boardId)]);
+  return { db, through };
+}
+
+/** The report as JSON (with `throughSeq` when it is a board's) or, asked for, as a CSV file. */
 function answer<T>(
   c: Context<AppEnv>,
   wanted: "json" | "csv",
@@ -99,8 +112,7 @@ function answer<T>(
   name: string,
   through?: number,
 ) {
-  if (wanted === "json")
-    return c.json({ ...(report as object), ...(through === undefined ? {} : { throughSeq: through }) }, 200);
+  if (wanted === "json") return c.json({ ...(report as object), throughSeq: through }, 200);
   return c.body(csv(report), 200, {
     "content-type": "text/csv; charset=utf-8",
     "content-disposition": `attachment; filename="${name}.csv"`,
@@ -315,10 +327,8 @@ const burndownRoute = reportRoutes.openapi(
   async (c) => {
     const { boardId } = c.req.valid("param");
     const q = c.req.valid("query");
-    await openBoard(c, boardId, "read");
+    const { db, through } = await boardReports(c, boardId);
     fail(checkTimeZone(q.timeZone));
-    const db = reportReader(c.env.DB);
-    const through = await reportsThrough(db, boardId);
     const [sprint, settings] = await Promise.all([sprintOf(db, boardId, q.sprint), boardSettings(db, boardId)]);
     if (!sprint) throw sprintNotFound();
     if (sprint.startedAt === null) {
@@ -356,9 +366,7 @@ const sprintReportRoute = reportRoutes.openapi(
   async (c) => {
     const { boardId } = c.req.valid("param");
     const q = c.req.valid("query");
-    await openBoard(c, boardId, "read");
-    const db = reportReader(c.env.DB);
-    const through = await reportsThrough(db, boardId);
+    const { db, through } = await boardReports(c, boardId);
     const sprint = await sprintOf(db, boardId, q.sprint);
     if (!sprint) throw sprintNotFound();
     const facts = await sprintFacts(db, boardId, sprint.sprintId);
@@ -391,9 +399,7 @@ const velocityRoute = reportRoutes.openapi(
   async (c) => {
     const { boardId } = c.req.valid("param");
     const q = c.req.valid("query");
-    await openBoard(c, boardId, "read");
-    const db = reportReader(c.env.DB);
-    const through = await reportsThrough(db, boardId);
+    const { db, through } = await boardReports(c, boardId);
     const report = velocity(await sprintsOf(db, boardId), q.sprints);
     return answer(c, q.format, report, (r) => velocityCsv(r.sprints), "velocity", through);
   },
@@ -412,9 +418,7 @@ const cumulativeFlowRoute = reportRoutes.openapi(
     const { boardId } = c.req.valid("param");
     const q = c.req.valid("query");
     const days = dayRange(q);
-    await openBoard(c, boardId, "read");
-    const db = reportReader(c.env.DB);
-    const through = await reportsThrough(db, boardId);
+    const { db, through } = await boardReports(c, boardId);
     const facts = await flowFacts(db, boardId, days.from, days.to, days.timeZone);
     return answer(c, q.format, cumulativeFlow({ ...facts, ...days }), cumulativeFlowCsv, "cumulative-flow", through);
   },
@@ -447,9 +451,7 @@ const cycleTimeRoute = reportRoutes.openapi(
     const { boardId } = c.req.valid("param");
     const q = c.req.valid("query");
     const days = dayRange(q);
-    await openBoard(c, boardId, "read");
-    const db = reportReader(c.env.DB);
-    const through = await reportsThrough(db, boardId);
+    const { db, through } = await boardReports(c, boardId);
     const facts = await cycleFacts(db, boardId, days.from, days.to);
     const report = cycleTime({ ...facts, ...days, window: q.window });
     return answer(c, q.format, report, cycleTimeCsv, "cycle-time", through);
@@ -465,6 +467,7 @@ const timesheetQuery = z.strictObject({
 
 async function grid(
   c: Context<AppEnv>,
+  { db, through }: { db: ReportDb; through?: number },
   scope: { boardId: string } | { viewerId: string },
   q: z.infer<typeof timesheetQuery>,
   defaultUser?: string,
@@ -472,8 +475,6 @@ async function grid(
   const days = dayRange(q);
   const wanted = q.userId ?? defaultUser;
   const userId = wanted === "me" ? c.var.actor.id : wanted;
-  const db = reportReader(c.env.DB);
-  const through = "boardId" in scope ? await reportsThrough(db, scope.boardId) : undefined;
   const rows = await worklogFacts(db, scope, days.from, days.to, userId);
   const report = timesheetGrid({
     ...days,
@@ -498,8 +499,7 @@ const boardTimesheetRoute = reportRoutes.openapi(
     const { boardId } = c.req.valid("param");
     const q = c.req.valid("query");
     dayRange(q);
-    await openBoard(c, boardId, "read");
-    return grid(c, { boardId }, q);
+    return grid(c, await boardReports(c, boardId), { boardId }, q);
   },
 );
 
@@ -512,7 +512,7 @@ const myTimesheetRoute = reportRoutes.openapi(
     request: { query: timesheetQuery },
     responses: { 200: ok(timesheetSchema, "The timesheet"), ...errorResponses(400, 401) },
   }),
-  (c) => grid(c, { viewerId: c.var.actor.id }, c.req.valid("query"), "me"),
+  (c) => grid(c, { db: reportReader(c.env.DB) }, { viewerId: c.var.actor.id }, c.req.valid("query"), "me"),
 );
 
 reportRoutes.openapi(

@@ -173,11 +173,6 @@ export async function flowFacts(db: ReportDb, boardId: string, from: string, to:
 }
 
 /**
- * Tasks resolved in the range (by UTC bounds; refined by day in the report), each
- * with its first move into an in-progress column, found in the same query through
- * the transitions' index by task: a year of a busy board is thousands of tasks.
- */
-/**
  * What the flow reports read of a task: its fields, and when it first entered an
  * in-progress column. `sameBoard` says which rows of a column or transition table
  * are the task's board's.
@@ -210,6 +205,11 @@ function flowTaskFields(db: ReportDb, sameBoard: (boardId: SQLiteColumn) => SQL)
   };
 }
 
+/**
+ * Tasks resolved in the range (by UTC bounds; refined by day in the report), each
+ * with its first move into an in-progress column, found in the same query through
+ * the transitions' index by task: a year of a busy board is thousands of tasks.
+ */
 export async function cycleFacts(db: ReportDb, boardId: string, from: string, to: string) {
   const { after, before } = utcBounds(from, to);
   const [tasks, columns] = await db.batch([

@@ -13,6 +13,7 @@ import {
   ORIGIN,
   type Person,
   signUp,
+  withinOnePeriod,
 } from "./helpers";
 
 // Accounts from the outside: signing up, in and out, sessions and their expiry,
@@ -508,10 +509,7 @@ describe("rate limits", () => {
   // The limiter counts in windows aligned to the clock's minutes, as Cloudflare's does:
   // a burst that runs across the end of a minute is counted half in each. A burst
   // that needs more time than the minute has left waits for the next one.
-  async function withinOneMinute(burstMs: number): Promise<void> {
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < burstMs) await new Promise((done) => setTimeout(done, left + 50));
-  }
+  const withinOneMinute = (burstMs: number) => withinOnePeriod(60_000, burstMs);
 
   it("answers the 11th sign-in attempt for one email within a minute with 429 and Retry-After, even from new addresses", async () => {
     const person = await signUp("Targeted");

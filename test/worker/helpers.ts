@@ -1,5 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { BoardRoom } from "../../src/board/BoardRoom";
 
 // Shared by the Worker tests: every call goes through the real Worker (router,
 // validation, D1 directory, Durable Object), as a client would.
@@ -163,6 +165,27 @@ export function expectError(res: Answer, status: number, code: string): Json {
 /** The board's Durable Object, for acting as someone other than the API's local user. */
 export function roomOf(boardId: string) {
   return env.BOARD_ROOM.get(env.BOARD_ROOM.idFromName(boardId));
+}
+
+/**
+ * Sets when a board's subscriber may next run: 0 to skip its backoff now, a time far
+ * ahead to hold it back as a slow or failing projection would.
+ */
+export async function subscriberDueAt(boardId: string, name: string, at: number): Promise<void> {
+  await runInDurableObject(roomOf(boardId), (room: BoardRoom) => {
+    // biome-ignore lint/suspicious/noExplicitAny: reaching the board's store to move one subscriber's next attempt.
+    const store = (room as any).store;
+    store.saveCursor({ ...store.cursor(name), nextAttemptAt: at });
+  });
+}
+
+/**
+ * Waits, when less than `needsMs` is left of the clock's current period (a minute,
+ * a UTC day), for the next one: work that counts per period then falls in one.
+ */
+export async function withinOnePeriod(periodMs: number, needsMs: number): Promise<void> {
+  const left = periodMs - (Date.now() % periodMs);
+  if (left < needsMs) await new Promise((done) => setTimeout(done, left + 50));
 }
 
 /** Adds a member to the board's own state (as its owner) through its Durable Object, without an account. */

@@ -1,7 +1,6 @@
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BoardRoom } from "../../src/board/BoardRoom";
 import { boardLogHeader, boardLogLine } from "../../src/domain/boardLog";
 import type { BoardEvent } from "../../src/domain/events";
 import { replay } from "../../src/domain/evolve";
@@ -22,7 +21,9 @@ import {
   rawCall,
   roomOf,
   signUp,
+  subscriberDueAt,
   uniqueBoardKey,
+  withinOnePeriod,
 } from "./helpers";
 
 // The reports API over D1, fed by the board's subscriber: the scripted board
@@ -135,10 +136,7 @@ async function deliveredLive(events: BoardEvent[]): Promise<Record<string, unkno
 }
 
 /** Waits out the last seconds of a UTC day, so a test that reads "today" writes and reads within one. */
-async function withinOneDay(needsMs: number): Promise<void> {
-  const left = 86_400_000 - (Date.now() % 86_400_000);
-  if (left < needsMs) await new Promise((done) => setTimeout(done, left + 50));
-}
+const withinOneDay = (needsMs: number) => withinOnePeriod(86_400_000, needsMs);
 
 beforeAll(async () => {
   await me();
@@ -423,22 +421,13 @@ describe("how fresh a report is", () => {
     `/boards/${id}/reports/timesheet`,
   ];
 
-  /** Keeps the reports subscriber from running (as a slow or failing projection would) until released. */
-  async function holdReports(boardId: string, until: number): Promise<void> {
-    await runInDurableObject(roomOf(boardId), (room: BoardRoom) => {
-      // biome-ignore lint/suspicious/noExplicitAny: reaching the store to hold one subscriber back in a test.
-      const store = (room as any).store;
-      store.saveCursor({ ...store.cursor("reports"), nextAttemptAt: until });
-    });
-  }
-
   it("says in every board report the last event it includes, behind the board until its projection catches up", async () => {
     const { id, key, sprint1 } = fixture;
     await deliver(id);
     const before = (await call("GET", `/boards/${id}/snapshot`)).body.seq as number;
     for (const path of reportsOf(id, sprint1)) expect((await ok(path)).throughSeq, path).toBe(before);
 
-    await holdReports(id, Date.now() + 3_600_000);
+    await subscriberDueAt(id, "reports", Date.now() + 3_600_000);
     const renamed = await call("PATCH", `/boards/${id}/tasks/${key}-1`, { title: "Renamed while reports wait" });
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
     await deliver(id);
@@ -446,7 +435,7 @@ describe("how fresh a report is", () => {
     expect(after).toBe(before + 1);
     for (const path of reportsOf(id, sprint1)) expect((await ok(path)).throughSeq, path).toBe(before);
 
-    await holdReports(id, 0);
+    await subscriberDueAt(id, "reports", 0);
     await deliver(id);
     for (const path of reportsOf(id, sprint1)) expect((await ok(path)).throughSeq, path).toBe(after);
     // A CSV is the report alone; time across boards has no one board to be behind.

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { BoardRoom } from "../../src/board/BoardRoom";
-import { call, type Json, myId, newBoard, roomOf } from "./helpers";
+import { call, type Json, myId, newBoard, roomOf, subscriberDueAt } from "./helpers";
 
 // The board's alarm hands new events to its subscribers; the first of them keeps
 // D1's task index equal to the board. Alarms also fire on their own in workerd, so
@@ -40,13 +40,7 @@ async function repairIndex(): Promise<void> {
 }
 
 /** Lets a failing subscriber be retried now instead of after its backoff. */
-async function retryNow(boardId: string): Promise<void> {
-  await runInDurableObject(roomOf(boardId), (instance: BoardRoom) => {
-    // biome-ignore lint/suspicious/noExplicitAny: reaching the store to skip the backoff wait in a test.
-    const store = (instance as any).store;
-    store.saveCursor({ ...store.cursor("task-index"), nextAttemptAt: 0 });
-  });
-}
+const retryNow = (boardId: string) => subscriberDueAt(boardId, "task-index", 0);
 
 describe("delivery to the task index", () => {
   it("projects every task with its column, status and labels, and reports the cursor caught up", async () => {
